@@ -1,0 +1,17 @@
+/**
+ * A stop reason from either API, normalized to one vocabulary (DESIGN §6).
+ * Unknown values are kept verbatim so the job can name them when it fails.
+ */
+export type StopReason =
+  | 'end_turn'
+  | 'max_tokens'
+  | 'stop_sequence'
+  | 'model_context_window_exceeded'
+  | 'refusal'
+  | 'guardrail_intervened'
+  | 'content_filtered'
+  | 'tool_use'
+  | 'pause_turn'
+  | 'malformed_model_output'
+  | 'malformed_tool_use'
+  | (string & {});
