@@ -1,0 +1,225 @@
+import { z } from 'zod';
+import { InvalidInputError } from './errors';
+import type { ChatTurn, JobConfig, JobDefaults } from './job-config';
+import { isAnthropicModel, maxOutputTokensFor } from './model-limits';
+
+/**
+ * Upper bound of `maxRounds`. A Standard execution's history holds 25,000 events and each round costs
+ * about 10 of them (task scheduled/started/succeeded, state entered/exited for the round and the choice,
+ * plus retries), so 2,000 rounds leave room for retries and the final states.
+ */
+export const MAX_ROUNDS_LIMIT = 2000;
+
+/** Most stop sequences a job may give (what Bedrock's Converse accepts for the common text models). */
+export const MAX_STOP_SEQUENCES = 8;
+
+/**
+ * Most UTF-8 bytes of prompt, system and messages together: they are stored on the job's META item,
+ * which also holds config and counters and must stay under DynamoDB's 400 KB item limit.
+ */
+export const MAX_INPUT_TEXT_BYTES = 300_000;
+
+/** Output bound applied to models whose limit is not known. */
+const GENERIC_MAX_OUTPUT_TOKENS = 128_000;
+
+const nonBlankText = z.string().refine((text) => text.trim() !== '');
+const turnSchema = z.strictObject({ role: z.enum(['user', 'assistant']), text: nonBlankText });
+const unitInterval = z.number().min(0).max(1);
+
+const inputSchema = z.strictObject({
+  prompt: nonBlankText.optional(),
+  messages: z.array(turnSchema).min(1).optional(),
+  system: nonBlankText.optional(),
+  modelId: z.string().trim().min(1).optional(),
+  api: z.enum(['converse', 'invoke']).optional(),
+  // Its range depends on the model, so it is checked after the model id is known.
+  maxTokensPerRound: z.unknown().optional(),
+  maxRounds: z.int().min(1).max(MAX_ROUNDS_LIMIT).optional(),
+  continuation: z.enum(['auto', 'prefill', 'instruction']).optional(),
+  temperature: unitInterval.optional(),
+  topP: unitInterval.optional(),
+  topK: z.int().min(1).optional(),
+  stopSequences: z.array(z.string().min(1)).max(MAX_STOP_SEQUENCES).optional(),
+});
+
+type ParsedInput = z.infer<typeof inputSchema>;
+
+/** What each field must be, by path with indices replaced by `[]`; used to word every error alike. */
+const EXPECTATIONS: Record<string, string> = {
+  prompt: 'a non-empty string',
+  messages: 'a non-empty array of {"role", "text"} turns',
+  'messages[]': 'an object {"role": "user" | "assistant", "text": string}',
+  'messages[].role': '"user" or "assistant"',
+  'messages[].text': 'a non-empty string (not only white space)',
+  system: 'a non-empty string (or left out)',
+  modelId: 'a non-empty Bedrock model or inference-profile id',
+  api: '"converse" or "invoke"',
+  maxRounds: `an integer from 1 to ${MAX_ROUNDS_LIMIT}`,
+  continuation: '"auto", "prefill" or "instruction"',
+  temperature: 'a number from 0 to 1',
+  topP: 'a number from 0 to 1',
+  topK: 'an integer of at least 1',
+  stopSequences: `an array of at most ${MAX_STOP_SEQUENCES} non-empty strings`,
+  'stopSequences[]': 'a non-empty string',
+};
+
+const ALLOWED_FIELDS = Object.keys(inputSchema.shape);
+
+/**
+ * Validates an execution input (DESIGN §3) and applies the stack defaults.
+ * `{ prompt }` becomes a single user turn; sampling fields stay absent unless given.
+ * @throws InvalidInputError naming the first field at fault and how to fix it.
+ */
+export function parseJobInput(raw: unknown, defaults: JobDefaults): JobConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidInputError(
+      'input',
+      `The execution input must be a JSON object such as {"prompt": "Write ..."} (got ${describeValue(raw)})`,
+    );
+  }
+  const parsed = inputSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    throw toInvalidInput(parsed.error.issues[0]);
+  }
+  const input = parsed.data;
+  const messages = conversationOf(input);
+  const modelId = input.modelId ?? defaults.modelId;
+  checkModelAllowed(modelId, defaults.allowedModelIds);
+  const api = input.api ?? 'converse';
+  if (api === 'invoke' && !isAnthropicModel(modelId)) {
+    throw new InvalidInputError(
+      'api',
+      `api "invoke" sends the Anthropic Messages body, which only Anthropic models accept; use "api": "converse" for ${modelId}`,
+    );
+  }
+  checkTextSize(messages, input.system);
+
+  const config: JobConfig = {
+    messages,
+    modelId,
+    api,
+    maxTokensPerRound: maxTokensOf(input.maxTokensPerRound, modelId, defaults.maxTokensPerRound),
+    maxRounds: input.maxRounds ?? defaults.maxRounds,
+    continuation: input.continuation ?? 'auto',
+    stopSequences: input.stopSequences ?? [],
+  };
+  if (input.system !== undefined) config.system = input.system;
+  if (input.temperature !== undefined) config.temperature = input.temperature;
+  if (input.topP !== undefined) config.topP = input.topP;
+  if (input.topK !== undefined) config.topK = input.topK;
+  return config;
+}
+
+function conversationOf(input: ParsedInput): ChatTurn[] {
+  if (input.prompt !== undefined && input.messages !== undefined) {
+    throw new InvalidInputError('prompt', 'Give either "prompt" or "messages", not both: remove one of them');
+  }
+  if (input.prompt !== undefined) return [{ role: 'user', text: input.prompt }];
+  if (input.messages === undefined) {
+    throw new InvalidInputError(
+      'prompt',
+      'prompt is required: give "prompt" (a string) or "messages" (user/assistant turns ending with a user turn)',
+    );
+  }
+  input.messages.forEach((turn, index) => {
+    const expected = index % 2 === 0 ? 'user' : 'assistant';
+    if (turn.role !== expected) {
+      throw new InvalidInputError(
+        `messages[${index}].role`,
+        `messages[${index}].role must be "${expected}": turns alternate, starting and ending with a user turn (got "${turn.role}")`,
+      );
+    }
+  });
+  const last = input.messages.length - 1;
+  if (input.messages[last]?.role !== 'user') {
+    throw new InvalidInputError(
+      `messages[${last}].role`,
+      `messages must end with a user turn: add a user turn after messages[${last}] or remove that assistant turn`,
+    );
+  }
+  return input.messages.map(({ role, text }) => ({ role, text }));
+}
+
+function checkModelAllowed(modelId: string, allowed: readonly string[]): void {
+  if (allowed.length > 0 && !allowed.includes(modelId)) {
+    throw new InvalidInputError(
+      'modelId',
+      `modelId "${modelId}" is not enabled for this stack; use one of: ${allowed.join(', ')}`,
+    );
+  }
+}
+
+function maxTokensOf(value: unknown, modelId: string, fallback: number): number {
+  const known = maxOutputTokensFor(modelId);
+  const limit = known ?? GENERIC_MAX_OUTPUT_TOKENS;
+  // The stack default is a general one; it must not push a job over the limit of the model it names.
+  if (value === undefined) return Math.min(fallback, limit);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > limit) {
+    const forModel = known === undefined ? '' : ` for ${modelId}`;
+    throw new InvalidInputError(
+      'maxTokensPerRound',
+      `maxTokensPerRound must be an integer from 1 to ${limit}${forModel} (got ${describeValue(value)})`,
+    );
+  }
+  return value;
+}
+
+function checkTextSize(messages: readonly ChatTurn[], system: string | undefined): void {
+  const bytes = messages.reduce((sum, turn) => sum + utf8Length(turn.text), utf8Length(system ?? ''));
+  if (bytes > MAX_INPUT_TEXT_BYTES) {
+    throw new InvalidInputError(
+      messages.length === 1 ? 'prompt' : 'messages',
+      `prompt, system and messages together must be at most ${MAX_INPUT_TEXT_BYTES} UTF-8 bytes (got ${bytes}); shorten them`,
+    );
+  }
+}
+
+/** UTF-8 length without Buffer/TextEncoder allocation: lone surrogates count as U+FFFD (3 bytes). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+function toInvalidInput(issue: z.core.$ZodIssue | undefined): InvalidInputError {
+  if (!issue) return new InvalidInputError('input', 'The execution input is invalid');
+  const field = fieldOf(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const where = field === '' ? 'the input' : field;
+    const allowed = field === '' ? ALLOWED_FIELDS.join(', ') : 'role, text';
+    const first = issue.keys[0] ?? '';
+    const fieldName = field === '' ? first : `${field}.${first}`;
+    return new InvalidInputError(
+      fieldName,
+      `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')} in ${where}: remove ${issue.keys.length > 1 ? 'them' : 'it'} (allowed: ${allowed})`,
+    );
+  }
+  const expectation = EXPECTATIONS[patternOf(issue.path)] ?? 'valid';
+  return new InvalidInputError(field, `${field} must be ${expectation} (got ${describeValue(issue.input)})`);
+}
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (field, key) =>
+      typeof key === 'number' ? `${field}[${key}]` : field === '' ? String(key) : `${field}.${String(key)}`,
+    '',
+  );
+}
+
+function patternOf(path: readonly PropertyKey[]): string {
+  return fieldOf(path.map((key) => (typeof key === 'number' ? 0 : key))).replaceAll('[0]', '[]');
+}
+
+/** A short description of a value for an error message (input text is never echoed in full). */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') {
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return 'an object';
+}
