@@ -2,7 +2,7 @@
  * `aws-local-stepfunctions` 3.x calls `Promise.withResolvers` (Node ≥ 22). Node 20 lacks it and every
  * Task state would fail, so the offline runner and the tests import this module before the interpreter.
  */
-if (typeof Promise.withResolvers !== 'function') {
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,
     writable: true,

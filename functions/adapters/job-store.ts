@@ -1,0 +1,411 @@
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DocumentAssembler } from '../core/document-assembler';
+import { classifyStoreError } from '../core/error-classification';
+import type { ContinuationStrategy, JobConfig } from '../core/job-config';
+import type { JobStatus } from '../core/job-status';
+import type { SeamRule } from '../core/seam-rule';
+import type { RoundDecision } from '../core/stop-reason-policy';
+import type { StopReason } from '../core/stop-reason';
+import { splitUtf8 } from '../core/split-utf8';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './job-table-keys';
+
+/** Round text above this many UTF-8 bytes is split into part items (the item limit is 400 KB). */
+export const ROUND_PART_BYTES = 350_000;
+
+/** Token counts summed over a job's rounds. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Why a job ended without completing: the error name the execution fails with, and a message. */
+export interface JobFailure {
+  name: string;
+  message: string;
+}
+
+/** The META item of a job. */
+export interface JobRecord {
+  jobId: string;
+  status: JobStatus;
+  config: JobConfig;
+  /** Strategy rounds use now; `auto` jobs switch from prefill to instruction at most once. */
+  strategy: ContinuationStrategy;
+  strategySwitchedAtRound?: number;
+  /** The round the job runs next (1-based); rounds before it are stored. */
+  nextRound: number;
+  documentCharacters: number;
+  noProgressRounds: number;
+  usage: Usage;
+  stopReason?: StopReason;
+  failure?: JobFailure;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+}
+
+/** One stored round: the raw model text and everything needed to fold it into the document. */
+export interface RoundRecord {
+  round: number;
+  text: string;
+  strategy: ContinuationStrategy;
+  seam: SeamRule;
+  stopReason: StopReason;
+  usage: Usage;
+  latencyMs: number;
+  /** Document length after this round. */
+  documentCharacters: number;
+  decision: RoundDecision;
+  createdAt: string;
+}
+
+/** Fields a finished round writes to META, guarded by the round it finished. */
+export interface JobAdvance {
+  round: number;
+  documentCharacters: number;
+  noProgressRounds: number;
+  usage: Usage;
+  stopReason: StopReason;
+  /** Present when the round ended the job. */
+  finalStatus?: JobStatus;
+  failure?: JobFailure;
+}
+
+interface StoredRound extends Omit<RoundRecord, 'text'> {
+  text: string;
+  attemptId: string;
+  partCount: number;
+}
+
+const jobKey = (jobId: string) => `JOB#${jobId}`;
+const roundKey = (round: number) => `ROUND#${String(round).padStart(6, '0')}`;
+const partKey = (round: number, attemptId: string, part: number) =>
+  `${roundKey(round)}#${attemptId}#p${String(part).padStart(2, '0')}`;
+const ROUND_KEY_PATTERN = /^ROUND#\d{6}$/;
+
+/**
+ * The DynamoDB job store of DESIGN §4: one META item per job, one item per round (plus part items
+ * for long rounds). Every write that could be repeated by a retry is conditional, so no retry or
+ * redrive loses or duplicates text.
+ */
+export class JobStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly ttlSeconds: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Creates META for a new job; returns `'exists'` (writing nothing) when the job id is taken. */
+  async createJob(
+    jobId: string,
+    config: JobConfig,
+    strategy: ContinuationStrategy,
+    status: 'PENDING' | 'RUNNING',
+  ): Promise<'created' | 'exists'> {
+    const at = this.now().toISOString();
+    const record: JobRecord = {
+      jobId,
+      status,
+      config,
+      strategy,
+      nextRound: 1,
+      documentCharacters: 0,
+      noProgressRounds: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      createdAt: at,
+      updatedAt: at,
+    };
+    try {
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...this.key(jobId, 'META'), ...record, [TTL_ATTRIBUTE]: this.expiry() },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Moves a client-stored job from PENDING to RUNNING; a job already running is left as it is. */
+  async startJob(jobId: string): Promise<void> {
+    await this.conditionalUpdate(jobId, 'SET #status = :running, updatedAt = :at', '#status = :pending', {
+      ':running': 'RUNNING',
+      ':pending': 'PENDING',
+    });
+  }
+
+  /** Reads META with a strongly consistent read. */
+  async getJob(jobId: string): Promise<JobRecord | undefined> {
+    const { Item } = await this.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(jobId, 'META'), ConsistentRead: true }),
+    );
+    return Item ? stripKeys<JobRecord>(Item) : undefined;
+  }
+
+  /** Reads one committed round with its full text, or `undefined` when it was never committed. */
+  async getRound(jobId: string, round: number): Promise<RoundRecord | undefined> {
+    const { Item } = await this.send(
+      new GetCommand({ TableName: this.tableName, Key: this.key(jobId, roundKey(round)), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const stored = stripKeys<StoredRound>(Item);
+    if (stored.partCount === 1) return toRoundRecord(stored, stored.text);
+    const parts = [stored.text];
+    for await (const item of this.queryItems(jobId, `${roundKey(round)}#${stored.attemptId}#`)) {
+      parts.push(item.text as string);
+    }
+    if (parts.length !== stored.partCount) {
+      throw new Error(`Round ${round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`);
+    }
+    return toRoundRecord(stored, parts.join(''));
+  }
+
+  /**
+   * Commits a round. Part items are written first under a fresh attempt id, then the round item
+   * with `attribute_not_exists`: the round item is the commit point, so an attempt that loses the
+   * race returns `'exists'` and its parts are never read.
+   */
+  async putRound(jobId: string, record: RoundRecord): Promise<'written' | 'exists'> {
+    const attemptId = randomUUID().slice(0, 8);
+    const [first = '', ...rest] = splitUtf8(record.text, ROUND_PART_BYTES);
+    const expiresAt = this.expiry();
+    for (const [index, text] of rest.entries()) {
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...this.key(jobId, partKey(record.round, attemptId, index + 1)), text, [TTL_ATTRIBUTE]: expiresAt },
+        }),
+      );
+    }
+    const stored: StoredRound = { ...record, text: first, attemptId, partCount: rest.length + 1 };
+    try {
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...this.key(jobId, roundKey(record.round)), ...stored, [TTL_ATTRIBUTE]: expiresAt },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Advances META past `advance.round`; `'stale'` when META is no longer at that round (a retry). */
+  async advanceJob(jobId: string, advance: JobAdvance): Promise<'advanced' | 'stale'> {
+    const sets = [
+      'nextRound = :next',
+      'documentCharacters = :chars',
+      'noProgressRounds = :noProgress',
+      'usage = :usage',
+      'stopReason = :stopReason',
+      'updatedAt = :at',
+      `${TTL_ATTRIBUTE} = :expiresAt`,
+    ];
+    const values: Record<string, unknown> = {
+      ':next': advance.round + 1,
+      ':chars': advance.documentCharacters,
+      ':noProgress': advance.noProgressRounds,
+      ':usage': advance.usage,
+      ':stopReason': advance.stopReason,
+      ':round': advance.round,
+      ':running': 'RUNNING',
+      ':expiresAt': this.expiry(),
+    };
+    if (advance.finalStatus) {
+      sets.push('#status = :final');
+      values[':final'] = advance.finalStatus;
+    }
+    if (advance.failure) {
+      sets.push('failure = :failure');
+      values[':failure'] = advance.failure;
+    }
+    const updated = await this.conditionalUpdate(
+      jobId,
+      `SET ${sets.join(', ')}`,
+      'nextRound = :round AND #status = :running',
+      values,
+    );
+    return updated ? 'advanced' : 'stale';
+  }
+
+  /** Records an `auto` job's switch to instruction mode, once, at the round that found prefill rejected. */
+  async switchStrategy(jobId: string, round: number, strategy: ContinuationStrategy): Promise<void> {
+    await this.conditionalUpdate(
+      jobId,
+      'SET strategy = :strategy, strategySwitchedAtRound = :round, updatedAt = :at',
+      'nextRound = :round AND strategy <> :strategy',
+      { ':strategy': strategy, ':round': round },
+    );
+  }
+
+  /** Stamps the end of a job (idempotent). */
+  async markFinished(jobId: string): Promise<void> {
+    await this.conditionalUpdate(
+      jobId,
+      `SET finishedAt = if_not_exists(finishedAt, :at), updatedAt = :at, ${TTL_ATTRIBUTE} = :expiresAt`,
+      'attribute_exists(#pk)',
+      { ':expiresAt': this.expiry() },
+      { '#pk': PARTITION_KEY },
+    );
+  }
+
+  /** Marks a running or pending job FAILED with the error; a job that already ended keeps its status. */
+  async failJob(jobId: string, failure: JobFailure): Promise<void> {
+    await this.conditionalUpdate(
+      jobId,
+      `SET #status = :failed, failure = :failure, finishedAt = :at, updatedAt = :at, ${TTL_ATTRIBUTE} = :expiresAt`,
+      '#status IN (:running, :pending)',
+      {
+        ':failed': 'FAILED',
+        ':failure': failure,
+        ':running': 'RUNNING',
+        ':pending': 'PENDING',
+        ':expiresAt': this.expiry(),
+      },
+    );
+  }
+
+  /**
+   * Re-opens a job that ended FAILED so its execution can be redriven or resumed: the stored rounds stay,
+   * the job continues at its next round.
+   */
+  async reopenJob(jobId: string): Promise<boolean> {
+    return this.conditionalUpdate(
+      jobId,
+      'SET #status = :running, updatedAt = :at REMOVE failure, finishedAt',
+      '#status = :failed',
+      { ':running': 'RUNNING', ':failed': 'FAILED' },
+    );
+  }
+
+  /**
+   * Streams the document: a deterministic fold of the committed rounds in order, page by page, holding
+   * back only the tail a later seam may still cut.
+   */
+  async *streamDocument(jobId: string, throughRound = Number.POSITIVE_INFINITY): AsyncGenerator<string> {
+    const job = await this.getJob(jobId);
+    const holdBack = Math.max(0, ...(job?.config.stopSequences ?? []).map((s) => s.length));
+    const assembler = new DocumentAssembler(holdBack);
+    let current: { stored: StoredRound; parts: string[] } | undefined;
+    const flush = () => {
+      if (!current) return '';
+      const { stored, parts } = current;
+      current = undefined;
+      if (parts.length !== stored.partCount) {
+        throw new Error(`Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`);
+      }
+      return assembler.push(parts.join(''), stored.seam);
+    };
+    for await (const item of this.queryItems(jobId, 'ROUND#')) {
+      const sk = item[SORT_KEY] as string;
+      if (ROUND_KEY_PATTERN.test(sk)) {
+        const out = flush();
+        if (out) yield out;
+        const stored = stripKeys<StoredRound>(item);
+        if (stored.round > throughRound) break;
+        current = { stored, parts: [stored.text] };
+      } else if (current && sk.startsWith(`${roundKey(current.stored.round)}#${current.stored.attemptId}#`)) {
+        current.parts.push(item.text as string);
+      }
+    }
+    const out = flush() + assembler.finish();
+    if (out) yield out;
+  }
+
+  /** The whole document through `throughRound` as one string (the round handler needs it to continue). */
+  async loadDocument(jobId: string, throughRound?: number): Promise<string> {
+    let text = '';
+    for await (const piece of this.streamDocument(jobId, throughRound)) text += piece;
+    return text;
+  }
+
+  private async *queryItems(jobId: string, skPrefix: string): AsyncGenerator<Record<string, unknown>> {
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+        ExpressionAttributeValues: { ':pk': jobKey(jobId), ':prefix': skPrefix },
+        ConsistentRead: true,
+      },
+    );
+    try {
+      for await (const page of pages) yield* page.Items ?? [];
+    } catch (error) {
+      throw classifyStoreError(error);
+    }
+  }
+
+  private async conditionalUpdate(
+    jobId: string,
+    update: string,
+    condition: string,
+    values: Record<string, unknown>,
+    names: Record<string, string> = {},
+  ): Promise<boolean> {
+    const usesStatus = `${update} ${condition}`.includes('#status');
+    try {
+      await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(jobId, 'META'),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...(usesStatus ? { '#status': 'status' } : {}), ...names },
+          ExpressionAttributeValues: { ':at': this.now().toISOString(), ...values },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the document client's commands share no useful common type
+  private async send(command: any): Promise<any> {
+    try {
+      return await this.documents.send(command);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw error;
+      throw classifyStoreError(error);
+    }
+  }
+
+  private key(jobId: string, sk: string) {
+    return { [PARTITION_KEY]: jobKey(jobId), [SORT_KEY]: sk };
+  }
+
+  private expiry(): number {
+    return Math.floor(this.now().getTime() / 1000) + this.ttlSeconds;
+  }
+}
+
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { [PARTITION_KEY]: _pk, [SORT_KEY]: _sk, [TTL_ATTRIBUTE]: _ttl, ...rest } = item;
+  return rest as T;
+}
+
+function toRoundRecord(stored: StoredRound, text: string): RoundRecord {
+  const { attemptId: _attempt, partCount: _parts, ...record } = stored;
+  return { ...record, text };
+}

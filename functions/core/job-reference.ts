@@ -1,0 +1,35 @@
+import { InvalidInputError } from './errors';
+
+/** Characters Step Functions refuses in an execution name, which is also the job id. */
+const FORBIDDEN_JOB_ID_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+
+/** Longest execution name Step Functions accepts. */
+export const MAX_JOB_ID_LENGTH = 80;
+
+/**
+ * Checks a job id against Step Functions' execution-name rules (it becomes one) and returns it.
+ * @throws InvalidInputError naming `jobId`.
+ */
+export function validateJobId(jobId: unknown): string {
+  if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_JOB_ID_LENGTH) {
+    throw new InvalidInputError('jobId', `jobId must be a string of 1 to ${MAX_JOB_ID_LENGTH} characters`);
+  }
+  if (FORBIDDEN_JOB_ID_CHARACTERS.test(jobId)) {
+    throw new InvalidInputError(
+      'jobId',
+      'jobId may not contain spaces, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /',
+    );
+  }
+  return jobId;
+}
+
+/**
+ * Recognizes the execution input `{ "jobId": "..." }` that continues a stored job (stored by a client, or
+ * being resumed). Returns `undefined` for any other input, which then goes through full validation.
+ */
+export function parseJobReference(input: unknown): { jobId: string } | undefined {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const keys = Object.keys(input);
+  if (keys.length !== 1 || keys[0] !== 'jobId') return undefined;
+  return { jobId: validateJobId((input as { jobId: unknown }).jobId) };
+}

@@ -1,0 +1,25 @@
+/**
+ * Splits text into pieces of at most `maxBytes` UTF-8 bytes each, only at code-point boundaries (a
+ * lone surrogate cannot be stored as UTF-8), so joining the pieces gives back the text exactly.
+ * Empty text gives one empty piece.
+ */
+export function splitUtf8(text: string, maxBytes: number): string[] {
+  if (maxBytes < 4) throw new RangeError('maxBytes must be at least 4 (one code point)');
+  const pieces: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; ) {
+    const codePoint = text.codePointAt(i) as number;
+    const units = codePoint > 0xffff ? 2 : 1;
+    const size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) {
+      pieces.push(text.slice(start, i));
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+    i += units;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}

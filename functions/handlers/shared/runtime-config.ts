@@ -1,0 +1,39 @@
+import type { JobDefaults } from '../../core/job-config';
+
+/** What every handler reads from its environment (set by the stack, or by the offline runner). */
+export interface RuntimeConfig {
+  tableName: string;
+  defaults: JobDefaults;
+  /** How long finished jobs stay in the table before DynamoDB's TTL may delete them. */
+  jobTtlSeconds: number;
+}
+
+/**
+ * Reads the handlers' configuration from environment variables. A missing variable is a deployment
+ * bug, so it fails loudly with the variable's name.
+ */
+export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`Environment variable ${name} is not set; the Longform stack sets it on every function`);
+    return value;
+  };
+  const positiveInteger = (name: string): number => {
+    const value = Number(required(name));
+    if (!Number.isInteger(value) || value < 1) throw new Error(`Environment variable ${name} must be a positive integer`);
+    return value;
+  };
+  return {
+    tableName: required('TABLE_NAME'),
+    defaults: {
+      modelId: required('DEFAULT_MODEL_ID'),
+      maxTokensPerRound: positiveInteger('DEFAULT_MAX_TOKENS_PER_ROUND'),
+      maxRounds: positiveInteger('DEFAULT_MAX_ROUNDS'),
+      allowedModelIds: (env.ALLOWED_MODEL_IDS ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    },
+    jobTtlSeconds: positiveInteger('JOB_TTL_DAYS') * 86_400,
+  };
+}

@@ -1,0 +1,158 @@
+import type { TimedReply } from '../adapters/bedrock-model';
+import type { JobRecord, JobStore, RoundRecord } from '../adapters/job-store';
+import { buildConversation, resolveStrategy } from '../core/conversation';
+import { JobNotFoundError, PrefillRejectedError } from '../core/errors';
+import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
+import type { JobStatus } from '../core/job-status';
+import { joinChunk } from '../core/seam';
+import { decideAfterRound } from '../core/stop-reason-policy';
+
+/** Calls the model once; the handler binds the client and the Lambda deadline. */
+export type CallModel = (config: JobConfig, conversation: ChatTurn[]) => Promise<TimedReply>;
+
+/** What `Generate next part` hands to the next state: small JSON, never the document. */
+export interface RoundResult {
+  jobId: string;
+  round: number;
+  nextRound: number;
+  next: 'continue' | 'finish';
+  status: JobStatus;
+  stopReason: string;
+  roundCharacters: number;
+  documentCharacters: number;
+  outputTokens: number;
+}
+
+/** How a round came about, for logs and metrics. */
+export type RoundSource = 'model' | 'stored-round' | 'stored-job';
+
+/** A round's result, how it came about, and what the model call cost (zero when nothing was called). */
+export interface RoundReport {
+  result: RoundResult;
+  source: RoundSource;
+  latencyMs: number;
+  inputTokens: number;
+  strategySwitched: boolean;
+}
+
+/**
+ * Runs round `round` of a job, safe to repeat at every point (DESIGN §4): a round already committed is
+ * reused without calling Bedrock, and a job already advanced past it returns the stored result. An
+ * `auto` job whose model rejects prefill switches to instruction, records it, and redoes the round.
+ */
+export async function runRound(
+  store: JobStore,
+  callModel: CallModel,
+  jobId: string,
+  round: number,
+): Promise<RoundReport> {
+  let job = await store.getJob(jobId);
+  if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist; start it with a prompt first`);
+
+  if (job.nextRound > round || job.status !== 'RUNNING') {
+    const last = await store.getRound(jobId, Math.min(round, job.nextRound - 1));
+    return stored(job, last, 'stored-job');
+  }
+  if (job.nextRound < round) {
+    throw new JobNotFoundError(`Job ${jobId} is at round ${job.nextRound}, not ${round}; its state machine input is stale`);
+  }
+
+  let record = await store.getRound(jobId, round);
+  let source: RoundSource = 'stored-round';
+  let latencyMs = 0;
+  let strategySwitched = false;
+  if (!record) {
+    source = 'model';
+    const documentSoFar = await store.loadDocument(jobId, round - 1);
+    let strategy = resolveStrategy(job.config.continuation, job.strategy);
+    let reply: TimedReply;
+    try {
+      reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
+    } catch (error) {
+      if (!(error instanceof PrefillRejectedError && job.config.continuation === 'auto' && strategy === 'prefill')) {
+        throw error;
+      }
+      strategy = 'instruction';
+      strategySwitched = true;
+      await store.switchStrategy(jobId, round, strategy);
+      reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
+    }
+    latencyMs = reply.latencyMs;
+    record = buildRoundRecord(job, round, strategy, documentSoFar, reply);
+    if ((await store.putRound(jobId, record)) === 'exists') {
+      // Another attempt committed this round first: its text is the one the document keeps.
+      record = (await store.getRound(jobId, round)) as RoundRecord;
+      source = 'stored-round';
+    }
+  }
+
+  const { decision } = record;
+  const finalStatus = decision.next === 'finish' ? decision.status : undefined;
+  await store.advanceJob(jobId, {
+    round,
+    documentCharacters: record.documentCharacters,
+    noProgressRounds: decision.noProgressRounds,
+    usage: {
+      inputTokens: job.usage.inputTokens + record.usage.inputTokens,
+      outputTokens: job.usage.outputTokens + record.usage.outputTokens,
+    },
+    stopReason: record.stopReason,
+    ...(finalStatus ? { finalStatus } : {}),
+    ...(decision.next === 'finish' && decision.failure ? { failure: decision.failure } : {}),
+  });
+  job = (await store.getJob(jobId)) as JobRecord;
+  const report = stored(job, record, source);
+  return { ...report, latencyMs, inputTokens: source === 'model' ? record.usage.inputTokens : 0, strategySwitched };
+}
+
+function buildRoundRecord(
+  job: JobRecord,
+  round: number,
+  strategy: ContinuationStrategy,
+  documentSoFar: string,
+  reply: TimedReply,
+): RoundRecord {
+  const joined = joinChunk(strategy, documentSoFar, reply.text, job.config.stopSequences);
+  const stopReason = joined.stoppedAtSequence ? 'stop_sequence' : reply.stopReason;
+  const decision = decideAfterRound({
+    stopReason,
+    stoppedAtSequence: joined.stoppedAtSequence,
+    visibleCharacters: reply.text.trim().length,
+    round,
+    maxRounds: job.config.maxRounds,
+    noProgressRounds: job.noProgressRounds,
+  });
+  return {
+    round,
+    text: reply.text,
+    strategy,
+    seam: joined.seam,
+    stopReason,
+    usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens },
+    latencyMs: reply.latencyMs,
+    documentCharacters: documentSoFar.length + joined.addedCharacters,
+    decision,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+function stored(job: JobRecord, record: RoundRecord | undefined, source: RoundSource): RoundReport {
+  const finished = job.status !== 'RUNNING';
+  return {
+    result: {
+      jobId: job.jobId,
+      round: record?.round ?? job.nextRound - 1,
+      nextRound: job.nextRound,
+      next: finished ? 'finish' : 'continue',
+      status: job.status,
+      stopReason: record?.stopReason ?? job.stopReason ?? 'none',
+      roundCharacters: record ? record.seam.chunkTo - record.seam.chunkFrom : 0,
+      documentCharacters: job.documentCharacters,
+      outputTokens: record?.usage.outputTokens ?? 0,
+    },
+    source,
+    latencyMs: 0,
+    inputTokens: 0,
+    strategySwitched: false,
+  };
+}

@@ -1,0 +1,57 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { JobStore } from '../adapters/job-store';
+import { resolveStrategy } from '../core/conversation';
+import { InvalidInputError, JobNotFoundError } from '../core/errors';
+import type { JobDefaults } from '../core/job-config';
+import { parseJobInput } from '../core/job-input';
+import { parseJobReference } from '../core/job-reference';
+
+/** What `Initialize job` hands on. */
+export interface StartedJob {
+  jobId: string;
+  nextRound: number;
+}
+
+/**
+ * Starts or resumes a job. Input with a prompt creates the job under the execution name (idempotent:
+ * the same input again resumes it; different input under a taken id is refused). Input `{ "jobId" }`
+ * continues a stored job: one a client stored first, or one that failed and is being resumed.
+ * Invalid input throws {@link InvalidInputError} before anything is written.
+ */
+export async function startJob(
+  store: JobStore,
+  defaults: JobDefaults,
+  executionName: string,
+  input: unknown,
+): Promise<StartedJob> {
+  const reference = parseJobReference(input);
+  if (reference) {
+    const job = await store.getJob(reference.jobId);
+    if (!job) {
+      throw new JobNotFoundError(`No stored job ${reference.jobId}; store it before starting its execution`);
+    }
+    if (job.status === 'PENDING') await store.startJob(job.jobId);
+    if (job.status === 'FAILED') await store.reopenJob(job.jobId);
+    return { jobId: job.jobId, nextRound: job.nextRound };
+  }
+
+  const config = parseJobInput(input, defaults);
+  const created = await store.createJob(
+    executionName,
+    config,
+    resolveStrategy(config.continuation, undefined),
+    'RUNNING',
+  );
+  const job = await store.getJob(executionName);
+  if (!job) throw new JobNotFoundError(`Job ${executionName} vanished right after it was created`);
+  if (created === 'exists') {
+    if (!isDeepStrictEqual(job.config, config)) {
+      throw new InvalidInputError(
+        'jobId',
+        `Job ${executionName} already exists with a different input; start the new job under another job id`,
+      );
+    }
+    if (job.status === 'FAILED') await store.reopenJob(job.jobId);
+  }
+  return { jobId: job.jobId, nextRound: job.nextRound };
+}
