@@ -1,0 +1,110 @@
+import {
+  ContentBlockedError,
+  ContextWindowFullError,
+  type LongformError,
+  MaxRoundsReachedError,
+  NoProgressError,
+  UnexpectedStopReasonError,
+} from './errors';
+import { MAX_ROUNDS_LIMIT } from './job-input';
+import type { FinalJobStatus } from './job-status';
+import type { StopReason } from './stop-reason';
+
+/** Rounds in a row without visible text that end a job (thinking can eat the whole output budget). */
+const NO_PROGRESS_LIMIT = 2;
+
+const BLOCKING_REASONS: ReadonlySet<string> = new Set([
+  'refusal',
+  'guardrail_intervened',
+  'content_filtered',
+]);
+
+/** Both APIs' stop reasons in one vocabulary; a missing one becomes `'unknown'`, others are kept verbatim. */
+export function normalizeStopReason(raw: string | null | undefined): StopReason {
+  const reason = raw?.trim();
+  return reason ? reason : 'unknown';
+}
+
+/** What one round produced, as far as the stop-reason policy cares. */
+export interface RoundOutcomeInput {
+  stopReason: StopReason;
+  /** The join found a stop sequence across the seam and ended the document there. */
+  stoppedAtSequence: boolean;
+  /** Characters the round added to the document (0 or less: nothing visible). */
+  visibleCharacters: number;
+  /** The round just done, from 1. */
+  round: number;
+  maxRounds: number;
+  /** Consecutive rounds before this one that ended at `max_tokens` without visible text. */
+  noProgressRounds: number;
+}
+
+/** Whether the job goes on, or how it ends (with the named error its execution fails with, if any). */
+export type RoundDecision =
+  | { next: 'continue'; noProgressRounds: number }
+  | {
+      next: 'finish';
+      status: FinalJobStatus;
+      noProgressRounds: number;
+      failure?: { name: string; message: string };
+    };
+
+/** The stop-reason policy of DESIGN §6. */
+export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
+  const { stopReason, round, maxRounds } = input;
+  const madeProgress = input.visibleCharacters > 0;
+  const noProgressRounds = madeProgress
+    ? 0
+    : stopReason === 'max_tokens'
+      ? input.noProgressRounds + 1
+      : input.noProgressRounds;
+  const finish = (status: FinalJobStatus, error?: LongformError): RoundDecision =>
+    error
+      ? { next: 'finish', status, noProgressRounds, failure: { name: error.name, message: error.message } }
+      : { next: 'finish', status, noProgressRounds };
+
+  if (input.stoppedAtSequence || stopReason === 'end_turn' || stopReason === 'stop_sequence') {
+    return finish('COMPLETED');
+  }
+  if (stopReason === 'max_tokens') {
+    if (noProgressRounds >= NO_PROGRESS_LIMIT) {
+      return finish(
+        'FAILED',
+        new NoProgressError(
+          `${noProgressRounds} rounds in a row ended at max_tokens without visible text; the model may be spending the whole budget on thinking. Raise maxTokensPerRound.`,
+        ),
+      );
+    }
+    if (round >= maxRounds) {
+      return finish(
+        'MAX_ROUNDS_REACHED',
+        new MaxRoundsReachedError(
+          `The model had not finished after maxRounds (${maxRounds}) rounds; the text so far is kept. Start the job again with a higher "maxRounds" (up to ${MAX_ROUNDS_LIMIT}) or a larger "maxTokensPerRound".`,
+        ),
+      );
+    }
+    return { next: 'continue', noProgressRounds };
+  }
+  if (stopReason === 'model_context_window_exceeded') {
+    return finish(
+      'CONTEXT_FULL',
+      new ContextWindowFullError(
+        `The document no longer fits the model's context window after round ${round}; the text so far is kept.`,
+      ),
+    );
+  }
+  if (BLOCKING_REASONS.has(stopReason)) {
+    return finish(
+      'BLOCKED',
+      new ContentBlockedError(
+        `The model stopped with "${stopReason}" in round ${round}; the text so far is kept.`,
+      ),
+    );
+  }
+  return finish(
+    'FAILED',
+    new UnexpectedStopReasonError(
+      `The model stopped with "${stopReason}" in round ${round}, which Longform cannot continue from.`,
+    ),
+  );
+}
