@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcards } from './acknowledge-wildcards';
+import { type HandlerSpec, PROJECT_ROOT } from './handlers';
+
+/** Settings of one Longform Lambda function. */
+export interface LongformFunctionProps {
+  handler: HandlerSpec;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+}
+
+/**
+ * A Longform handler as a Lambda function, configured one way for all of them: Node.js 22 on
+ * arm64 (cheaper per GB-second), X-Ray tracing, a log group of its own with retention, and a role
+ * that may write only to that log group (no AWS managed policy) until the caller grants more.
+ */
+export class LongformFunction extends Construct {
+  /** The function; grant it access through its role as usual. */
+  readonly function: NodejsFunction;
+  /** Its log group (created here so retention and removal are set, not left to Lambda). */
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: LongformFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.handler.description,
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.handler.entry,
+      description: props.handler.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      timeout: props.handler.timeout,
+      memorySize: props.handler.memorySize,
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup: this.logGroup,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The AWS SDK is bundled too: the deployed code then runs the exact SDK versions the
+        // lockfile pins and the tests exercised, not whatever the runtime ships that month.
+        externalModules: [],
+        // Bundled CommonJS dependencies call `require` for Node built-ins; ESM has no `require`.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+
+    acknowledgeWildcards(
+      role,
+      ['*'],
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    );
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the newest runtime the handlers are tested on (local tooling runs Node 20/22); Lambda supports it until 2027.',
+    });
+  }
+}

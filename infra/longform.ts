@@ -1,0 +1,174 @@
+import { Aws, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/job-table-keys';
+import { acknowledgeWildcards } from './acknowledge-wildcards';
+import { bedrockInvokeResources } from './bedrock-model-arns';
+import { HANDLERS, type HandlerKey } from './handlers';
+import { LongformFunction } from './longform-function';
+import { workflowDefinition } from './workflow-definition';
+
+/** Configuration of a Longform deployment; every field has a default. */
+export interface LongformProps {
+  /** Model (or inference profile) id for jobs that name none. @default us.anthropic.claude-haiku-4-5-20251001-v1:0 */
+  defaultModelId?: string;
+  /** Ids a job may name; IAM allows exactly these. An empty list allows any model. @default [defaultModelId] */
+  allowedModelIds?: string[];
+  /** Default output-token budget of one round. @default 4096 */
+  maxTokensPerRound?: number;
+  /** Default round limit of a job. @default 200 */
+  maxRounds?: number;
+  /** Days a finished job stays in the table before TTL deletes it. @default 30 */
+  jobTtlDays?: number;
+  /** Retention of the functions' and the state machine's logs. @default RetentionDays.ONE_MONTH */
+  logRetention?: RetentionDays;
+  /** What happens to the table and the log groups when they leave the stack. @default RemovalPolicy.RETAIN */
+  removalPolicy?: RemovalPolicy;
+}
+
+/** The default model: fast and cheap, 64K output, and it continues from a prefill. */
+export const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+// DynamoDB actions the job store issues (Get/Put/Update/Query), per handler: initialize and round
+// create items; finalize and record failure only update the job's META item.
+const CREATES_ITEMS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const UPDATES_ITEMS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+const TABLE_ACTIONS: Record<HandlerKey, string[]> = {
+  initialize: CREATES_ITEMS,
+  generateRound: CREATES_ITEMS,
+  finalize: UPDATES_ITEMS,
+  recordFailure: UPDATES_ITEMS,
+};
+
+/**
+ * Longform: a Standard Step Functions workflow that asks Amazon Bedrock for a document round by
+ * round until the model ends its turn, storing the text in one DynamoDB table (DESIGN §1).
+ * Start an execution with `{ "prompt": "..." }`; the execution name is the job id.
+ */
+export class Longform extends Construct {
+  /** The job table (`pk`/`sk`, TTL on `expiresAt`). */
+  readonly table: TableV2;
+  /** The workflow; its execution name is the job id. */
+  readonly stateMachine: StateMachine;
+  /** The Lambda function of each workflow step. */
+  readonly functions: Record<HandlerKey, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: LongformProps = {}) {
+    super(scope, id);
+    const defaultModelId = props.defaultModelId ?? DEFAULT_MODEL_ID;
+    const allowedModelIds = props.allowedModelIds ?? [defaultModelId];
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.table = new TableV2(this, 'Jobs', {
+      partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
+      sortKey: { name: SORT_KEY, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      // Prompts and documents are customer data: the AWS managed key (aws/dynamodb) puts their
+      // encryption under KMS with every key use in CloudTrail, at no key cost and with no key
+      // policy to get wrong. A customer managed key adds rotation control and cross-account
+      // revocation, which a single-account workflow does not need.
+      encryption: TableEncryptionV2.awsManagedKey(),
+      removalPolicy,
+    });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.table.tableName,
+      DEFAULT_MODEL_ID: defaultModelId,
+      ALLOWED_MODEL_IDS: allowedModelIds.join(','),
+      DEFAULT_MAX_TOKENS_PER_ROUND: String(props.maxTokensPerRound ?? 4096),
+      DEFAULT_MAX_ROUNDS: String(props.maxRounds ?? 200),
+      JOB_TTL_DAYS: String(props.jobTtlDays ?? 30),
+      POWERTOOLS_SERVICE_NAME: 'longform',
+      POWERTOOLS_METRICS_NAMESPACE: 'Longform',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    const create = (key: HandlerKey, constructId: string): NodejsFunction => {
+      const { function: fn } = new LongformFunction(this, constructId, {
+        handler: HANDLERS[key],
+        environment,
+        logRetention,
+        removalPolicy,
+      });
+      this.table.grant(fn, ...TABLE_ACTIONS[key]);
+      return fn;
+    };
+    this.functions = {
+      initialize: create('initialize', 'InitializeJob'),
+      generateRound: create('generateRound', 'GenerateRound'),
+      finalize: create('finalize', 'FinalizeJob'),
+      recordFailure: create('recordFailure', 'RecordFailure'),
+    };
+    this.allowBedrock(allowedModelIds);
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(workflowDefinition(this, this.functions)),
+      tracingEnabled: true,
+      // Execution data holds prompts and job settings: log errors only, without data, by default.
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy }),
+        level: LogLevel.ERROR,
+        includeExecutionData: false,
+      },
+    });
+    this.acknowledgeStateMachineFindings();
+  }
+
+  /** Lets the round function invoke exactly the allowed models (both ARNs of an inference profile). */
+  private allowBedrock(allowedModelIds: readonly string[]): void {
+    const round = this.functions.generateRound;
+    round.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['bedrock:InvokeModel'],
+        resources: bedrockInvokeResources(allowedModelIds, {
+          partition: Aws.PARTITION,
+          region: Aws.REGION,
+          account: Aws.ACCOUNT_ID,
+        }),
+      }),
+    );
+    // The same ARNs as cdk-nag writes them; wildcards are the regions a profile routes to, or "any model".
+    const rendered = bedrockInvokeResources(allowedModelIds, {
+      partition: '<AWS::Partition>',
+      region: '<AWS::Region>',
+      account: '<AWS::AccountId>',
+    });
+    acknowledgeWildcards(
+      round.role ?? round,
+      rendered.filter((arn) => arn.includes('*')),
+      allowedModelIds.length === 0
+        ? 'allowedModelIds is empty, which the deployer uses to allow any Bedrock model and inference profile.'
+        : 'An inference profile sends each request to its foundation model in any region of its geography, so the model ARN must match every region.',
+    );
+  }
+
+  /** cdk-nag findings on the state machine that are intended, each with its reason. */
+  private acknowledgeStateMachineFindings(): void {
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Execution data carries prompts, so the default log level is ERROR without data; the execution history in the console shows every step.',
+    });
+    const stack = Stack.of(this);
+    acknowledgeWildcards(
+      this.stateMachine.role,
+      ['*'],
+      'Log delivery (logs:*LogDelivery*, logs:PutResourcePolicy, logs:Describe*) and X-Ray actions support no resource-level permissions.',
+    );
+    acknowledgeWildcards(
+      this.stateMachine.role,
+      Object.values(this.functions).map(
+        (fn) => `<${stack.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*`,
+      ),
+      'lambda:InvokeFunction on the versions and aliases (<arn>:*) of the Longform functions only.',
+    );
+  }
+}

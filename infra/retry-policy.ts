@@ -1,0 +1,35 @@
+import { Duration } from 'aws-cdk-lib';
+import type { RetryProps } from 'aws-cdk-lib/aws-stepfunctions';
+import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
+import { RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
+
+/** Errors the Lambda service itself reports when an invocation did not run or did not answer. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+] as const;
+
+/**
+ * The one backoff every task uses: 2 s doubling to a 60 s cap with full jitter, 8 attempts
+ * (up to about 4 minutes of waiting), enough to ride out a Bedrock throttling storm while many
+ * executions retry at spread-out times. Retries show in the console as task events.
+ */
+const BACKOFF = {
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxDelay: Duration.seconds(60),
+  jitterStrategy: JitterType.FULL,
+  maxAttempts: 8,
+} as const satisfies Omit<RetryProps, 'errors'>;
+
+/** Retry for the workflow's own steps: transient handler errors (DESIGN §7) and Lambda service errors. */
+export const TRANSIENT_RETRY: RetryProps = {
+  ...BACKOFF,
+  errors: [...RETRIABLE_ERROR_NAMES, ...LAMBDA_SERVICE_ERRORS],
+};
+
+/** Retry for the failure-recording step: only Lambda service errors, a failing handler is final. */
+export const SERVICE_RETRY: RetryProps = { ...BACKOFF, errors: [...LAMBDA_SERVICE_ERRORS] };

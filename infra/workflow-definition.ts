@@ -1,0 +1,100 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Choice,
+  Condition,
+  Errors,
+  Fail,
+  type IChainable,
+  JsonPath,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { HandlerKey } from './handlers';
+import { SERVICE_RETRY, TRANSIENT_RETRY } from './retry-policy';
+
+/** Step Functions gives up on a task this long after its function's own timeout would have. */
+const TASK_TIMEOUT_MARGIN = Duration.seconds(15);
+
+/** A function with the timeout it was created with (`lambda.Function` exposes it). */
+type TimedFunction = IFunction & { readonly timeout?: Duration };
+
+/**
+ * One Lambda step. Its output is the handler's result alone (`payloadResponseOnly`), so only the
+ * small JSON the handler returns flows on. CDK's built-in service-error retry is switched off so the
+ * retry policy of `./retry-policy` is the only one.
+ */
+function lambdaStep(scope: Construct, name: string, fn: TimedFunction, payload: Record<string, unknown>) {
+  const timeout = fn.timeout ?? Duration.seconds(3);
+  return new LambdaInvoke(scope, name, {
+    lambdaFunction: fn,
+    payload: TaskInput.fromObject(payload),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    taskTimeout: Timeout.duration(timeout.plus(TASK_TIMEOUT_MARGIN)),
+  });
+}
+
+/**
+ * The Longform workflow (DESIGN §1), JSONPath only so the same definition runs offline:
+ * `Initialize job` → `Generate next part` (again while the model stopped at the token limit) →
+ * `Finalize job` → `Document ready`, or `Job ended early` when the job stopped for another reason
+ * (context full, blocked, round limit). An error left after retries goes to `Record failure` →
+ * `Job failed`, both carrying the error's name and message.
+ */
+export function workflowDefinition(
+  scope: Construct,
+  functions: Record<HandlerKey, TimedFunction>,
+): IChainable {
+  const jobId = JsonPath.stringAt('$$.Execution.Name');
+
+  const recordFailure = lambdaStep(scope, 'Record failure', functions.recordFailure, {
+    jobId,
+    failure: JsonPath.objectAt('$.failure'),
+  })
+    .addRetry(SERVICE_RETRY)
+    .next(
+      new Fail(scope, 'Job failed', {
+        comment: 'An error that retries could not fix; the job is marked FAILED.',
+        errorPath: '$.error',
+        causePath: '$.cause',
+      }),
+    );
+
+  const step = (name: string, key: HandlerKey, payload: Record<string, unknown>) =>
+    lambdaStep(scope, name, functions[key], payload)
+      .addRetry(TRANSIENT_RETRY)
+      .addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.failure' });
+
+  const initialize = step('Initialize job', 'initialize', { jobId, input: JsonPath.entirePayload });
+  const generate = step('Generate next part', 'generateRound', {
+    jobId: JsonPath.stringAt('$.jobId'),
+    round: JsonPath.numberAt('$.nextRound'),
+  });
+  const finalize = step('Finalize job', 'finalize', { jobId: JsonPath.stringAt('$.jobId') });
+
+  const isFinished = new Choice(scope, 'Is the document finished?', {
+    comment:
+      'The model stopped at the output-token limit: ask for the next part. Anything else ends the job.',
+  })
+    .when(Condition.stringEquals('$.next', 'continue'), generate)
+    .otherwise(finalize);
+
+  const didComplete = new Choice(scope, 'Did the job complete?', {
+    comment: 'COMPLETED means the model ended the document itself.',
+  })
+    .when(Condition.stringEquals('$.status', 'COMPLETED'), new Succeed(scope, 'Document ready'))
+    .otherwise(
+      new Fail(scope, 'Job ended early', {
+        comment: 'The job stopped before the model finished: context full, blocked, or the round limit.',
+        errorPath: '$.error',
+        causePath: '$.cause',
+      }),
+    );
+
+  finalize.next(didComplete);
+  return initialize.next(generate).next(isFinished);
+}
