@@ -1,0 +1,88 @@
+/** `POST /model/{id}/converse`: the Converse operation. */
+import { generateContinuation } from './continuation';
+import type { Conversation, Turn } from './conversation';
+import { validateConversation, validateSampling } from './conversation-validation';
+import type { HandlerContext, HandlerReply } from './handler-context';
+import type { ModelSpec } from './model-catalog';
+import { isRecord, parseJsonObject, stringList } from './request-body';
+import { validationError } from './service-error';
+
+/** maxTokens when a Converse request leaves it out (capped by the model's own limit). */
+const DEFAULT_CONVERSE_MAX_TOKENS = 4096;
+
+function textsOf(content: unknown): string[] {
+  if (!Array.isArray(content)) return [];
+  // Non-text blocks (cachePoint, images, ...) carry no text for this model.
+  return content.flatMap((block) => (isRecord(block) && typeof block.text === 'string' ? [block.text] : []));
+}
+
+function toConversation(body: Record<string, unknown>): Conversation {
+  if (!Array.isArray(body.messages)) {
+    throw validationError(
+      "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  const messages: Turn[] = body.messages.map((message) => ({
+    role: isRecord(message) ? String(message.role) : 'undefined',
+    texts: isRecord(message) ? textsOf(message.content) : [],
+  }));
+  return { system: textsOf(body.system).join(''), messages };
+}
+
+function maxTokensOf(model: ModelSpec, value: unknown): number {
+  if (value === undefined) return Math.min(DEFAULT_CONVERSE_MAX_TOKENS, model.maxOutputTokens);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw validationError(
+      `1 validation error detected: Value '${String(value)}' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+    );
+  }
+  if (value > model.maxOutputTokens) {
+    const limit = model.maxOutputTokens;
+    throw validationError(
+      `The maximum tokens you requested exceeds the model limit of ${limit}. Try again with a maximum tokens value that is lower than ${limit}.`,
+    );
+  }
+  return value;
+}
+
+/** Handles a Converse request for a catalogue model; throws an {@link EmulatedServiceError} on bad input. */
+export async function handleConverse(
+  model: ModelSpec,
+  rawBody: string,
+  context: HandlerContext,
+): Promise<HandlerReply> {
+  const started = Date.now();
+  const body = parseJsonObject(rawBody);
+  const conversation = toConversation(body);
+  const config = isRecord(body.inferenceConfig) ? body.inferenceConfig : {};
+  const extra = isRecord(body.additionalModelRequestFields) ? body.additionalModelRequestFields : {};
+  const maxTokens = maxTokensOf(model, config.maxTokens);
+  validateSampling('converse', model, {
+    temperature: config.temperature ?? extra.temperature,
+    top_p: config.topP ?? extra.top_p,
+    top_k: extra.top_k,
+  });
+  const inputTokens = validateConversation('converse', model, conversation, maxTokens);
+  const generation = generateContinuation({
+    conversation,
+    maxTokens,
+    stopSequences: stringList(config.stopSequences),
+    documentTokens: context.documentTokens,
+    quirks: context.quirks,
+  });
+  await context.delay(generation.outputTokens);
+  return {
+    body: {
+      output: {
+        message: { role: 'assistant', content: generation.text === '' ? [] : [{ text: generation.text }] },
+      },
+      stopReason: generation.stopReason,
+      usage: {
+        inputTokens,
+        outputTokens: generation.outputTokens,
+        totalTokens: inputTokens + generation.outputTokens,
+      },
+      metrics: { latencyMs: Date.now() - started },
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/** `POST /model/{id}/invoke`: InvokeModel with an Anthropic Messages body. */
+import { randomBytes } from 'node:crypto';
+import { generateContinuation } from './continuation';
+import type { Conversation, Turn } from './conversation';
+import { validateConversation, validateSampling } from './conversation-validation';
+import type { HandlerContext, HandlerReply } from './handler-context';
+import type { ModelSpec } from './model-catalog';
+import { isRecord, type JsonRecord, parseJsonObject, stringList } from './request-body';
+import { validationError } from './service-error';
+
+/** The only `anthropic_version` Bedrock accepts. */
+export const ANTHROPIC_BEDROCK_VERSION = 'bedrock-2023-05-31';
+
+/** Top-level keys each non-Anthropic family's InvokeModel schema allows, and the ones it requires. */
+const FOREIGN_SCHEMAS: Record<
+  'amazon' | 'meta',
+  { allowed: readonly string[]; required: readonly string[] }
+> = {
+  amazon: {
+    allowed: ['schemaVersion', 'system', 'messages', 'inferenceConfig', 'toolConfig'],
+    required: ['messages'],
+  },
+  meta: { allowed: ['prompt', 'temperature', 'top_p', 'max_gen_len', 'images'], required: ['prompt'] },
+};
+
+/** The schema-violation list Bedrock reports when a body does not fit the model family's schema. */
+function malformedForFamily(provider: 'amazon' | 'meta', body: JsonRecord): Error {
+  const schema = FOREIGN_SCHEMAS[provider];
+  const violations = [
+    ...schema.required.filter((key) => !(key in body)).map((key) => `#: required key [${key}] not found`),
+    ...Object.keys(body)
+      .filter((key) => !schema.allowed.includes(key))
+      .map((key) => `#: extraneous key [${key}] is not permitted`),
+  ];
+  const detail = violations.length > 0 ? `: ${violations.join(', ')}` : '';
+  return validationError(`Malformed input request${detail}, please reformat your input and try again.`);
+}
+
+function textsOf(content: unknown): string[] {
+  if (typeof content === 'string') return [content];
+  if (!Array.isArray(content)) return [];
+  return content.flatMap((block) =>
+    isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? [block.text] : [],
+  );
+}
+
+function toConversation(body: JsonRecord): Conversation {
+  if (!Array.isArray(body.messages)) throw validationError('messages: Field required');
+  const messages: Turn[] = body.messages.map((message) => ({
+    role: isRecord(message) ? String(message.role) : 'undefined',
+    texts: isRecord(message) ? textsOf(message.content) : [],
+  }));
+  return { system: textsOf(body.system).join(''), messages };
+}
+
+function checkVersion(value: unknown): void {
+  if (value === undefined) throw validationError('anthropic_version: Field required');
+  if (value !== ANTHROPIC_BEDROCK_VERSION) throw validationError(`Invalid API version: ${String(value)}`);
+}
+
+function maxTokensOf(model: ModelSpec, value: unknown): number {
+  if (value === undefined) throw validationError('max_tokens: Field required');
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw validationError('max_tokens: Input should be a valid integer');
+  }
+  if (value < 1) throw validationError('max_tokens: Input should be greater than or equal to 1');
+  if (value > model.maxOutputTokens) {
+    throw validationError(
+      `max_tokens: ${value} > ${model.maxOutputTokens}, which is the maximum allowed number of output tokens for ${model.anthropicName}`,
+    );
+  }
+  return value;
+}
+
+/** Handles an InvokeModel request; throws an {@link EmulatedServiceError} on bad input. */
+export async function handleInvoke(
+  model: ModelSpec,
+  rawBody: string,
+  context: HandlerContext,
+): Promise<HandlerReply> {
+  const started = Date.now();
+  const body = parseJsonObject(rawBody);
+  if (model.provider !== 'anthropic') throw malformedForFamily(model.provider, body);
+  checkVersion(body.anthropic_version);
+  const maxTokens = maxTokensOf(model, body.max_tokens);
+  const conversation = toConversation(body);
+  validateSampling('invoke', model, body);
+  const inputTokens = validateConversation('invoke', model, conversation, maxTokens);
+  const generation = generateContinuation({
+    conversation,
+    maxTokens,
+    stopSequences: stringList(body.stop_sequences),
+    documentTokens: context.documentTokens,
+    quirks: context.quirks,
+  });
+  await context.delay(generation.outputTokens);
+  return {
+    body: {
+      id: `msg_bdrk_${randomBytes(12).toString('hex')}`,
+      type: 'message',
+      role: 'assistant',
+      model: model.anthropicName,
+      content: generation.text === '' ? [] : [{ type: 'text', text: generation.text }],
+      stop_reason: generation.stopReason,
+      stop_sequence: generation.stopSequence ?? null,
+      usage: {
+        input_tokens: inputTokens,
+        output_tokens: generation.outputTokens,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 0,
+      },
+    },
+    headers: {
+      'x-amzn-bedrock-input-token-count': String(inputTokens),
+      'x-amzn-bedrock-output-token-count': String(generation.outputTokens),
+      'x-amzn-bedrock-invocation-latency': String(Date.now() - started),
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The emulator's HTTP server: cleartext HTTP/2 (prior knowledge, what `BedrockRuntimeClient` speaks by
+ * default) and HTTP/1.1 on the same loopback port. Node cannot serve both from one cleartext server,
+ * so a plain TCP server peeks at each connection's first bytes and hands the socket to the right one.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { handleConverse } from './converse-handler';
+import { type EmulatorFaults, FaultInjector, faultError } from './faults';
+import type { HandlerContext, HandlerReply } from './handler-context';
+import type { InstructionQuirks } from './instruction-quirks';
+import { handleInvoke } from './invoke-handler';
+import { type ModelSpec, resolveModel } from './model-catalog';
+import { EmulatedServiceError } from './service-error';
+import { DEFAULT_DOCUMENT_TOKENS } from './target-document';
+
+/** Options of {@link startBedrockEmulator}. */
+export interface EmulatorOptions {
+  /** Default 0 (a free port); the server always binds 127.0.0.1. */
+  port?: number;
+  /** Default length of target documents when the prompt has no `[emulator:tokens=N]` directive (default 1500). */
+  documentTokens?: number;
+  faults?: EmulatorFaults;
+  instructionQuirks?: InstructionQuirks;
+}
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:54321 */
+  url: string;
+  port: number;
+  /** Requests that reached a model route, by outcome: 'ok' or the fault/exception name. */
+  stats(): { requests: number; byOutcome: Record<string, number> };
+  setFaults(faults: EmulatorFaults | undefined): void;
+  setInstructionQuirks(q: InstructionQuirks | undefined): void;
+  /** Closes promptly, destroying open HTTP/2 sessions and keep-alive sockets. */
+  close(): Promise<void>;
+}
+
+type Operation = (model: ModelSpec, body: string, context: HandlerContext) => Promise<HandlerReply>;
+
+const OPERATIONS: Record<string, Operation> = { converse: handleConverse, invoke: handleInvoke };
+const MODEL_ROUTE = /^\/model\/([^/]+)\/([^/?]+)(?:\?.*)?$/;
+/** Every HTTP/2 connection opens with this preface; no HTTP/1.1 method starts with "PR". */
+const H2_PREFACE_START = Buffer.from('PR');
+
+type Request = http.IncomingMessage | http2.Http2ServerRequest;
+type Response = http.ServerResponse | http2.Http2ServerResponse;
+
+function send(
+  response: Response,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  response.end(payload);
+}
+
+function sendError(response: Response, error: EmulatedServiceError): void {
+  send(response, error.status, { message: error.message }, { 'x-amzn-errortype': error.errorType });
+}
+
+/** Ends the request with no response: RST_STREAM on HTTP/2, a destroyed socket on HTTP/1.1. */
+function dropConnection(request: Request): void {
+  if ('stream' in request) request.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+  else request.socket.destroy();
+}
+
+async function readBody(request: Request): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Starts an emulator on 127.0.0.1 (a free port unless `port` is given). */
+export async function startBedrockEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  let faults = new FaultInjector(options.faults);
+  let quirks = options.instructionQuirks;
+  const documentTokens = options.documentTokens ?? DEFAULT_DOCUMENT_TOKENS;
+  let requests = 0;
+  const byOutcome: Record<string, number> = {};
+  const record = (outcome: string): void => {
+    byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+  };
+
+  const serveModelRoute = async (request: Request, response: Response, id: string, operation: Operation) => {
+    requests++;
+    const fault = faults.next();
+    if (fault === 'dropConnection') {
+      record(fault);
+      dropConnection(request);
+      return;
+    }
+    if (fault) throw faultError(fault);
+    const model = resolveModel(decodeURIComponent(id));
+    if (!model) {
+      throw new EmulatedServiceError(
+        'ResourceNotFoundException',
+        404,
+        'The provided model identifier is invalid.',
+      );
+    }
+    const latencyPerTokenMs = faults.latencyPerTokenMs;
+    const reply = await operation(model, await readBody(request), {
+      documentTokens,
+      quirks,
+      delay: (tokens) => sleep(tokens * latencyPerTokenMs),
+    });
+    record('ok');
+    send(response, 200, reply.body, reply.headers);
+  };
+
+  const onRequest = (request: Request, response: Response): void => {
+    const route = request.method === 'POST' ? MODEL_ROUTE.exec(request.url ?? '') : null;
+    const operation = route?.[2] ? OPERATIONS[route[2]] : undefined;
+    if (!route?.[1] || !operation) {
+      request.resume();
+      sendError(
+        response,
+        new EmulatedServiceError(
+          'UnknownOperationException',
+          404,
+          `Unknown operation: ${request.method} ${request.url}`,
+        ),
+      );
+      return;
+    }
+    serveModelRoute(request, response, route[1], operation).catch((error: unknown) => {
+      const serviceError =
+        error instanceof EmulatedServiceError
+          ? error
+          : new EmulatedServiceError(
+              'InternalServerException',
+              500,
+              'The emulator failed to process the request.',
+            );
+      record(serviceError.errorType);
+      if (!response.headersSent && !response.writableEnded) sendError(response, serviceError);
+    });
+  };
+
+  const http1 = http.createServer(onRequest);
+  const h2 = http2.createServer(onRequest);
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  h2.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      const isH2 = first.subarray(0, H2_PREFACE_START.length).equals(H2_PREFACE_START);
+      (isH2 ? h2 : http1).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as net.AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    stats: () => ({ requests, byOutcome: { ...byOutcome } }),
+    setFaults: (next) => {
+      faults = new FaultInjector(next);
+    },
+    setInstructionQuirks: (next) => {
+      quirks = next;
+    },
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+      http1.close();
+      h2.close();
+      await closed;
+    },
+  };
+}
