@@ -13,7 +13,9 @@ export const MIN_OVERLAP_CHARS = 12;
 
 /** Longest first line that can be a "here is the continuation:" preamble. */
 const MAX_PREAMBLE_CHARS = 80;
-const PREAMBLE = /^([^\r\n]*):[ \t]*(?:\r?\n)+/;
+// Blank space before the line belongs to the preamble: models emit stray newlines around such chatter.
+const PREAMBLE = /^(?:[ \t]*\r?\n)*[ \t]*([^\r\n]*):[ \t]*(?:\r?\n)+/;
+const LEADING_WHITE_SPACE = /^\s+/;
 const CONTINUING = /continu|here is|here's|picking up|resum|carrying on|where (?:i|we) left off/i;
 
 /** How a round's raw text joins the document, and whether a stop sequence ended the document at the seam. */
@@ -85,7 +87,7 @@ function instructionSeam(documentSoFar: string, chunk: string): SeamRule {
   let chunkFrom = 0;
   if (sent !== '') {
     chunkFrom = preambleLength(chunk);
-    chunkFrom += overlapLength(sent, chunk.slice(chunkFrom));
+    chunkFrom += repeatLength(sent, chunk.slice(chunkFrom));
   }
   return { keepPrevious: documentSoFar.length, chunkFrom, chunkTo: chunk.length };
 }
@@ -97,6 +99,19 @@ function preambleLength(chunk: string): number {
   if (match === null || line === undefined) return 0;
   if (line.length + 1 > MAX_PREAMBLE_CHARS || !CONTINUING.test(line)) return 0;
   return match[0].length;
+}
+
+/**
+ * Length of a repeated end of `sent` at the start of `chunk`, including white space the model put before
+ * the repetition (a repeat of 12+ characters after a stray space or newline is still a repeat); else 0.
+ */
+function repeatLength(sent: string, chunk: string): number {
+  const direct = overlapLength(sent, chunk);
+  if (direct > 0) return direct;
+  const leading = LEADING_WHITE_SPACE.exec(chunk)?.[0].length ?? 0;
+  if (leading === 0) return 0;
+  const afterSpace = overlapLength(sent, chunk.slice(leading));
+  return afterSpace > 0 ? leading + afterSpace : 0;
 }
 
 /**
