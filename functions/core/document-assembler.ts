@@ -9,6 +9,7 @@ const WHITE_SPACE = /\s/;
  * change any more, so a reader can write it out and forget it. A later seam can cut back to the end of
  * the document without trailing white space (prefill trims it) minus a stop sequence that straddles the
  * seam, so that tail, plus `holdBackChars`, stays pending. The result equals folding `applySeam`.
+ * (A stop-sequence cut ends the job, so no round follows one; that is what makes the hold-back enough.)
  */
 export class DocumentAssembler {
   readonly #holdBackChars: number;
