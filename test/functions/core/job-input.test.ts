@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../functions/core/errors';
+import type { JobDefaults } from '../../../functions/core/job-config';
+import {
+  MAX_INPUT_TEXT_BYTES,
+  MAX_ROUNDS_LIMIT,
+  MAX_STOP_SEQUENCES,
+  parseJobInput,
+} from '../../../functions/core/job-input';
+
+const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const DEFAULTS: JobDefaults = { modelId: HAIKU, maxTokensPerRound: 4096, maxRounds: 40, allowedModelIds: [] };
+
+function invalid(raw: unknown, defaults: JobDefaults = DEFAULTS): InvalidInputError {
+  try {
+    parseJobInput(raw, defaults);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return error as InvalidInputError;
+  }
+  throw new Error(`accepted ${JSON.stringify(raw)}`);
+}
+
+describe('parseJobInput accepts', () => {
+  it('a prompt alone, with the stack defaults and no sampling fields', () => {
+    const config = parseJobInput({ prompt: 'Write a guide' }, DEFAULTS);
+    expect(config).toEqual({
+      messages: [{ role: 'user', text: 'Write a guide' }],
+      modelId: HAIKU,
+      api: 'converse',
+      maxTokensPerRound: 4096,
+      maxRounds: 40,
+      continuation: 'auto',
+      stopSequences: [],
+    });
+    expect(Object.keys(config)).not.toContain('temperature');
+  });
+
+  it('every field of the public contract', () => {
+    const config = parseJobInput(
+      {
+        prompt: 'Write',
+        system: 'Be terse',
+        modelId: `us.${HAIKU}`,
+        api: 'invoke',
+        maxTokensPerRound: 10,
+        maxRounds: MAX_ROUNDS_LIMIT,
+        continuation: 'instruction',
+        temperature: 0,
+        topP: 1,
+        topK: 5,
+        stopSequences: ['<END>'],
+      },
+      DEFAULTS,
+    );
+    expect(config).toEqual({
+      messages: [{ role: 'user', text: 'Write' }],
+      system: 'Be terse',
+      modelId: `us.${HAIKU}`,
+      api: 'invoke',
+      maxTokensPerRound: 10,
+      maxRounds: MAX_ROUNDS_LIMIT,
+      continuation: 'instruction',
+      temperature: 0,
+      topP: 1,
+      topK: 5,
+      stopSequences: ['<END>'],
+    });
+  });
+
+  it('alternating messages ending with a user turn, kept exactly', () => {
+    const messages = [
+      { role: 'user', text: 'Q1 ' },
+      { role: 'assistant', text: ' A1\n' },
+      { role: 'user', text: 'Q2' },
+    ];
+    expect(parseJobInput({ messages }, DEFAULTS).messages).toEqual(messages);
+  });
+
+  it('at least 1000 rounds', () => {
+    expect(parseJobInput({ prompt: 'p', maxRounds: 1000 }, DEFAULTS).maxRounds).toBe(1000);
+  });
+
+  it('a model on the allow-list, and api invoke for every inference-profile prefix', () => {
+    for (const prefix of ['', 'us.', 'eu.', 'apac.', 'jp.', 'global.']) {
+      const modelId = `${prefix}${HAIKU}`;
+      const config = parseJobInput(
+        { prompt: 'p', modelId, api: 'invoke' },
+        { ...DEFAULTS, allowedModelIds: [modelId] },
+      );
+      expect(config.api).toBe('invoke');
+    }
+  });
+
+  it('the model output limit, and the generic bound for unknown models', () => {
+    expect(parseJobInput({ prompt: 'p', maxTokensPerRound: 64_000 }, DEFAULTS).maxTokensPerRound).toBe(
+      64_000,
+    );
+    const llama = parseJobInput(
+      { prompt: 'p', modelId: 'meta.llama3-70b-instruct-v1:0', maxTokensPerRound: 128_000 },
+      DEFAULTS,
+    );
+    expect(llama.maxTokensPerRound).toBe(128_000);
+  });
+
+  it('a default maxTokensPerRound capped at the named model limit', () => {
+    const config = parseJobInput(
+      { prompt: 'p', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' },
+      { ...DEFAULTS, maxTokensPerRound: 8192 },
+    );
+    expect(config.maxTokensPerRound).toBe(4096);
+  });
+
+  it(`${MAX_STOP_SEQUENCES} stop sequences and a text of exactly ${MAX_INPUT_TEXT_BYTES} bytes`, () => {
+    const stopSequences = Array.from({ length: MAX_STOP_SEQUENCES }, (_, i) => `#${i}`);
+    expect(parseJobInput({ prompt: 'p', stopSequences }, DEFAULTS).stopSequences).toEqual(stopSequences);
+    // '€' is 3 UTF-8 bytes: the limit counts bytes, not characters.
+    const prompt = '€'.repeat(MAX_INPUT_TEXT_BYTES / 3 - 1);
+    expect(parseJobInput({ prompt, system: 'abc' }, DEFAULTS).messages[0]?.text).toBe(prompt);
+  });
+});
+
+const LONG = 'x'.repeat(100);
+
+/** [what, input, field, words the message must hold]. */
+const INVALID: [string, unknown, string, string[]][] = [
+  ['not an object', 'Write a guide', 'input', ['JSON object']],
+  ['null', null, 'input', ['JSON object']],
+  ['an array', [{ prompt: 'p' }], 'input', ['JSON object']],
+  ['no prompt nor messages', {}, 'prompt', ['"prompt"', '"messages"']],
+  [
+    'both prompt and messages',
+    { prompt: 'p', messages: [{ role: 'user', text: 'm' }] },
+    'prompt',
+    ['not both'],
+  ],
+  ['an empty prompt', { prompt: '' }, 'prompt', ['non-empty string']],
+  ['a whitespace-only prompt', { prompt: ' \n\t' }, 'prompt', ['non-empty string']],
+  ['a numeric prompt', { prompt: 42 }, 'prompt', ['non-empty string', '42']],
+  ['empty messages', { messages: [] }, 'messages', ['non-empty array']],
+  ['messages as a string', { messages: 'hi' }, 'messages', ['array']],
+  ['a turn without text', { messages: [{ role: 'user' }] }, 'messages[0].text', ['non-empty string']],
+  [
+    'a bad role',
+    { messages: [{ role: 'system', text: 'x' }] },
+    'messages[0].role',
+    ['"user" or "assistant"', 'system'],
+  ],
+  [
+    'a whitespace-only turn',
+    {
+      messages: [
+        { role: 'user', text: 'a' },
+        { role: 'assistant', text: 'b' },
+        { role: 'user', text: '  ' },
+      ],
+    },
+    'messages[2].text',
+    ['non-empty'],
+  ],
+  [
+    'an unknown turn field',
+    { messages: [{ role: 'user', text: 'a', name: 'x' }] },
+    'messages[0].name',
+    ['"name"', 'role, text'],
+  ],
+  [
+    'messages starting with assistant',
+    { messages: [{ role: 'assistant', text: 'a' }] },
+    'messages[0].role',
+    ['"user"'],
+  ],
+  [
+    'two user turns in a row',
+    {
+      messages: [
+        { role: 'user', text: 'a' },
+        { role: 'user', text: 'b' },
+      ],
+    },
+    'messages[1].role',
+    ['"assistant"', 'alternate'],
+  ],
+  [
+    'messages ending with assistant',
+    {
+      messages: [
+        { role: 'user', text: 'a' },
+        { role: 'assistant', text: 'b' },
+      ],
+    },
+    'messages[1].role',
+    ['end with a user turn'],
+  ],
+  ['an empty system', { prompt: 'p', system: '' }, 'system', ['non-empty string']],
+  ['a null system', { prompt: 'p', system: null }, 'system', ['null']],
+  ['an empty modelId', { prompt: 'p', modelId: ' ' }, 'modelId', ['model']],
+  [
+    'a model not on the allow-list',
+    { prompt: 'p', modelId: 'amazon.nova-pro-v1:0' },
+    'modelId',
+    [HAIKU, 'use one of'],
+  ],
+  ['an unknown api', { prompt: 'p', api: 'stream' }, 'api', ['"converse" or "invoke"', 'stream']],
+  [
+    'api invoke for a non-Anthropic model',
+    { prompt: 'p', modelId: 'meta.llama3-70b-instruct-v1:0', api: 'invoke' },
+    'api',
+    ['"api": "converse"'],
+  ],
+  [
+    'api invoke for a lookalike id',
+    { prompt: 'p', modelId: 'xx.anthropic.claude-x', api: 'invoke' },
+    'api',
+    ['"api": "converse"'],
+  ],
+  [
+    'maxTokensPerRound 0',
+    { prompt: 'p', maxTokensPerRound: 0 },
+    'maxTokensPerRound',
+    [`from 1 to 64000 for ${HAIKU} (got 0)`],
+  ],
+  [
+    'maxTokensPerRound over the model limit',
+    { prompt: 'p', maxTokensPerRound: 64_001 },
+    'maxTokensPerRound',
+    ['64000', '64001'],
+  ],
+  [
+    'maxTokensPerRound fractional',
+    { prompt: 'p', maxTokensPerRound: 10.5 },
+    'maxTokensPerRound',
+    ['integer', '10.5'],
+  ],
+  [
+    'maxTokensPerRound as a string',
+    { prompt: 'p', maxTokensPerRound: '100' },
+    'maxTokensPerRound',
+    ['integer', '"100"'],
+  ],
+  [
+    'maxTokensPerRound over the generic bound',
+    { prompt: 'p', modelId: 'meta.llama3-70b-instruct-v1:0', maxTokensPerRound: 128_001 },
+    'maxTokensPerRound',
+    ['from 1 to 128000 (got 128001)'],
+  ],
+  ['maxRounds 0', { prompt: 'p', maxRounds: 0 }, 'maxRounds', [`1 to ${MAX_ROUNDS_LIMIT}`, '0']],
+  [
+    'maxRounds over the limit',
+    { prompt: 'p', maxRounds: MAX_ROUNDS_LIMIT + 1 },
+    'maxRounds',
+    [`${MAX_ROUNDS_LIMIT + 1}`],
+  ],
+  ['maxRounds fractional', { prompt: 'p', maxRounds: 2.5 }, 'maxRounds', ['integer']],
+  [
+    'an unknown continuation',
+    { prompt: 'p', continuation: 'always' },
+    'continuation',
+    ['"auto", "prefill" or "instruction"'],
+  ],
+  ['temperature above 1', { prompt: 'p', temperature: 1.5 }, 'temperature', ['0 to 1', '1.5']],
+  ['temperature below 0', { prompt: 'p', temperature: -0.1 }, 'temperature', ['0 to 1']],
+  ['temperature as a string', { prompt: 'p', temperature: '0.2' }, 'temperature', ['number']],
+  ['topP above 1', { prompt: 'p', topP: 2 }, 'topP', ['0 to 1']],
+  ['topK 0', { prompt: 'p', topK: 0 }, 'topK', ['at least 1']],
+  ['topK fractional', { prompt: 'p', topK: 1.5 }, 'topK', ['integer']],
+  ['stopSequences as a string', { prompt: 'p', stopSequences: '<END>' }, 'stopSequences', ['array']],
+  [
+    'an empty stop sequence',
+    { prompt: 'p', stopSequences: ['a', ''] },
+    'stopSequences[1]',
+    ['non-empty string'],
+  ],
+  [
+    'too many stop sequences',
+    { prompt: 'p', stopSequences: Array.from({ length: MAX_STOP_SEQUENCES + 1 }, (_, i) => `${i}`) },
+    'stopSequences',
+    [`at most ${MAX_STOP_SEQUENCES}`, `${MAX_STOP_SEQUENCES + 1}`],
+  ],
+  ['an unknown field', { prompt: 'p', maxToken: 10 }, 'maxToken', ['"maxToken"', 'maxTokensPerRound']],
+  ['a jobId', { prompt: 'p', jobId: 'abc' }, 'jobId', ['"jobId"', 'remove']],
+  [
+    'a text over the byte limit',
+    { prompt: '€'.repeat(MAX_INPUT_TEXT_BYTES / 3 + 1) },
+    'prompt',
+    [`${MAX_INPUT_TEXT_BYTES}`, 'UTF-8 bytes'],
+  ],
+  ['a long wrong-typed value, not echoed', { prompt: 'p', api: LONG }, 'api', ['a string of 100 characters']],
+];
+
+describe('parseJobInput rejects', () => {
+  it('has a table of at least 20 invalid inputs', () => {
+    expect(INVALID.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(INVALID)('%s', (_what, raw, field, words) => {
+    const defaults =
+      field === 'modelId' ? { ...DEFAULTS, allowedModelIds: [HAIKU, `us.${HAIKU}`] } : DEFAULTS;
+    const error = invalid(raw, defaults);
+    expect(error.name).toBe('InvalidInputError');
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(field === 'input' ? 'input' : field.replace(/\[\d+\].*/, ''));
+    for (const word of words) expect(error.message).toContain(word);
+  });
+});
