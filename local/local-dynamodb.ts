@@ -41,7 +41,13 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   return {
     endpoint,
     async createJobTable(tableName) {
-      const client = new DynamoDBClient({ endpoint, maxAttempts: 1 });
+      // dynalite accepts any signature: fixed local credentials keep this client off the credential chain.
+      const client = new DynamoDBClient({
+        endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'longform-local', secretAccessKey: 'longform-local' },
+        maxAttempts: 1,
+      });
       try {
         await client.send(
           new CreateTableCommand({

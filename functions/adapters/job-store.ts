@@ -90,6 +90,26 @@ const roundKey = (round: number) => `ROUND#${String(round).padStart(6, '0')}`;
 const partKey = (round: number, attemptId: string, part: number) =>
   `${roundKey(round)}#${attemptId}#p${String(part).padStart(2, '0')}`;
 const ROUND_KEY_PATTERN = /^ROUND#\d{6}$/;
+const ATTRIBUTE_NAMES: Record<string, string> = Object.fromEntries(
+  [
+    'status',
+    'nextRound',
+    'documentCharacters',
+    'noProgressRounds',
+    'usage',
+    'stopReason',
+    'updatedAt',
+    'failure',
+    'finishedAt',
+    'strategy',
+    'strategySwitchedAtRound',
+  ]
+    .map((name) => [`#${name}`, name])
+    .concat([
+      ['#pk', PARTITION_KEY],
+      ['#expiresAt', TTL_ATTRIBUTE],
+    ]),
+);
 
 /**
  * The DynamoDB job store of DESIGN §4: one META item per job, one item per round (plus part items
@@ -142,7 +162,7 @@ export class JobStore {
 
   /** Moves a client-stored job from PENDING to RUNNING; a job already running is left as it is. */
   async startJob(jobId: string): Promise<void> {
-    await this.conditionalUpdate(jobId, 'SET #status = :running, updatedAt = :at', '#status = :pending', {
+    await this.conditionalUpdate(jobId, 'SET #status = :running, #updatedAt = :at', '#status = :pending', {
       ':running': 'RUNNING',
       ':pending': 'PENDING',
     });
@@ -211,13 +231,13 @@ export class JobStore {
   /** Advances META past `advance.round`; `'stale'` when META is no longer at that round (a retry). */
   async advanceJob(jobId: string, advance: JobAdvance): Promise<'advanced' | 'stale'> {
     const sets = [
-      'nextRound = :next',
-      'documentCharacters = :chars',
-      'noProgressRounds = :noProgress',
-      'usage = :usage',
-      'stopReason = :stopReason',
-      'updatedAt = :at',
-      `${TTL_ATTRIBUTE} = :expiresAt`,
+      '#nextRound = :next',
+      '#documentCharacters = :chars',
+      '#noProgressRounds = :noProgress',
+      '#usage = :usage',
+      '#stopReason = :stopReason',
+      '#updatedAt = :at',
+      '#expiresAt = :expiresAt',
     ];
     const values: Record<string, unknown> = {
       ':next': advance.round + 1,
@@ -234,13 +254,13 @@ export class JobStore {
       values[':final'] = advance.finalStatus;
     }
     if (advance.failure) {
-      sets.push('failure = :failure');
+      sets.push('#failure = :failure');
       values[':failure'] = advance.failure;
     }
     const updated = await this.conditionalUpdate(
       jobId,
       `SET ${sets.join(', ')}`,
-      'nextRound = :round AND #status = :running',
+      '#nextRound = :round AND #status = :running',
       values,
     );
     return updated ? 'advanced' : 'stale';
@@ -250,8 +270,8 @@ export class JobStore {
   async switchStrategy(jobId: string, round: number, strategy: ContinuationStrategy): Promise<void> {
     await this.conditionalUpdate(
       jobId,
-      'SET strategy = :strategy, strategySwitchedAtRound = :round, updatedAt = :at',
-      'nextRound = :round AND strategy <> :strategy',
+      'SET #strategy = :strategy, #strategySwitchedAtRound = :round, #updatedAt = :at',
+      '#nextRound = :round AND #strategy <> :strategy',
       { ':strategy': strategy, ':round': round },
     );
   }
@@ -260,10 +280,9 @@ export class JobStore {
   async markFinished(jobId: string): Promise<void> {
     await this.conditionalUpdate(
       jobId,
-      `SET finishedAt = if_not_exists(finishedAt, :at), updatedAt = :at, ${TTL_ATTRIBUTE} = :expiresAt`,
+      'SET #finishedAt = if_not_exists(#finishedAt, :at), #updatedAt = :at, #expiresAt = :expiresAt',
       'attribute_exists(#pk)',
       { ':expiresAt': this.expiry() },
-      { '#pk': PARTITION_KEY },
     );
   }
 
@@ -271,7 +290,7 @@ export class JobStore {
   async failJob(jobId: string, failure: JobFailure): Promise<void> {
     await this.conditionalUpdate(
       jobId,
-      `SET #status = :failed, failure = :failure, finishedAt = :at, updatedAt = :at, ${TTL_ATTRIBUTE} = :expiresAt`,
+      'SET #status = :failed, #failure = :failure, #finishedAt = :at, #updatedAt = :at, #expiresAt = :expiresAt',
       '#status IN (:running, :pending)',
       {
         ':failed': 'FAILED',
@@ -290,7 +309,7 @@ export class JobStore {
   async reopenJob(jobId: string): Promise<boolean> {
     return this.conditionalUpdate(
       jobId,
-      'SET #status = :running, updatedAt = :at REMOVE failure, finishedAt',
+      'SET #status = :running, #updatedAt = :at REMOVE #failure, #finishedAt',
       '#status = :failed',
       { ':running': 'RUNNING', ':failed': 'FAILED' },
     );
@@ -305,6 +324,15 @@ export class JobStore {
     const holdBack = Math.max(0, ...(job?.config.stopSequences ?? []).map((s) => s.length));
     const assembler = new DocumentAssembler(holdBack);
     let current: { stored: StoredRound; parts: string[] } | undefined;
+    // Pieces are written out as UTF-8 one by one: never end one between the halves of a surrogate pair.
+    let carry = '';
+    const emit = (text: string) => {
+      const joined = carry + text;
+      const last = joined.charCodeAt(joined.length - 1);
+      const split = last >= 0xd800 && last <= 0xdbff ? joined.length - 1 : joined.length;
+      carry = joined.slice(split);
+      return joined.slice(0, split);
+    };
     const flush = () => {
       if (!current) return '';
       const { stored, parts } = current;
@@ -312,7 +340,7 @@ export class JobStore {
       if (parts.length !== stored.partCount) {
         throw new Error(`Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`);
       }
-      return assembler.push(parts.join(''), stored.seam);
+      return emit(assembler.push(parts.join(''), stored.seam));
     };
     for await (const item of this.queryItems(jobId, 'ROUND#')) {
       const sk = item[SORT_KEY] as string;
@@ -326,7 +354,7 @@ export class JobStore {
         current.parts.push(item.text as string);
       }
     }
-    const out = flush() + assembler.finish();
+    const out = flush() + emit(assembler.finish()) + carry;
     if (out) yield out;
   }
 
@@ -360,9 +388,12 @@ export class JobStore {
     update: string,
     condition: string,
     values: Record<string, unknown>,
-    names: Record<string, string> = {},
   ): Promise<boolean> {
-    const usesStatus = `${update} ${condition}`.includes('#status');
+    // Every attribute is referred to by a #name: several (status, usage) are DynamoDB reserved words.
+    const expressions = `${update} ${condition}`;
+    const names = Object.fromEntries(
+      Object.entries(ATTRIBUTE_NAMES).filter(([placeholder]) => new RegExp(`${placeholder}\\b`).test(expressions)),
+    );
     try {
       await this.send(
         new UpdateCommand({
@@ -370,7 +401,7 @@ export class JobStore {
           Key: this.key(jobId, 'META'),
           UpdateExpression: update,
           ConditionExpression: condition,
-          ExpressionAttributeNames: { ...(usesStatus ? { '#status': 'status' } : {}), ...names },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ':at': this.now().toISOString(), ...values },
         }),
       );

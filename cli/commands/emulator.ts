@@ -1,0 +1,28 @@
+import { parseArgs } from 'node:util';
+import { startBedrockEmulator } from '../../local/bedrock-emulator';
+import { CliUsageError } from '../cli-usage-error';
+
+/** `longform emulator [--port N]`: serves the Bedrock emulator until interrupted; prints its URL. */
+export async function emulatorCommand(args: string[]): Promise<number> {
+  let port = 0;
+  try {
+    const { values } = parseArgs({ args, strict: true, options: { port: { type: 'string' } } });
+    if (values.port !== undefined) port = Number(values.port);
+  } catch (error) {
+    throw new CliUsageError(`${(error as Error).message}. Usage: longform emulator [--port N]`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CliUsageError('--port must be an integer from 0 to 65535');
+  }
+  const emulator = await startBedrockEmulator({ port });
+  process.stdout.write(`${emulator.url}\n`);
+  process.stderr.write(
+    `longform: Bedrock emulator listening; point the SDK at it with AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${emulator.url}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await emulator.close();
+  return 0;
+}

@@ -1,0 +1,49 @@
+import type { JobRecord } from '../functions/adapters/job-store';
+import type { ExecutionOutcome } from '../local/offline-runtime';
+
+/** Statuses whose text is kept and written out even though the job did not complete (DESIGN §6). */
+const TEXT_KEPT_STATUSES = new Set(['COMPLETED', 'CONTEXT_FULL', 'MAX_ROUNDS_REACHED']);
+
+/** The `--json` summary of a job. */
+export interface JobSummary {
+  jobId: string;
+  status: string;
+  rounds: number;
+  stopReason: string | null;
+  strategy: string | null;
+  usage: { inputTokens: number; outputTokens: number };
+  characters: number;
+  elapsedMs: number;
+  error?: string;
+  cause?: string;
+  out?: string;
+  document?: string;
+}
+
+/** Whether the job's document should be written out. */
+export function shouldWriteDocument(job: JobRecord | undefined): boolean {
+  return job !== undefined && TEXT_KEPT_STATUSES.has(job.status);
+}
+
+/** Builds the summary from the stored job and the execution outcome (the job may not exist: bad input). */
+export function summarize(jobId: string, job: JobRecord | undefined, outcome: ExecutionOutcome, elapsedMs: number): JobSummary {
+  const failed = outcome.status === 'FAILED';
+  return {
+    jobId,
+    status: job?.status ?? 'FAILED',
+    rounds: job ? job.nextRound - 1 : 0,
+    stopReason: job?.stopReason ?? null,
+    strategy: job?.strategy ?? null,
+    usage: job?.usage ?? { inputTokens: 0, outputTokens: 0 },
+    characters: job?.documentCharacters ?? 0,
+    elapsedMs,
+    ...(failed && outcome.error ? { error: outcome.error } : {}),
+    ...(failed && outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+  };
+}
+
+/** The one line a person reads when a job did not complete: status, error name and the reason. */
+export function failureLine(summary: JobSummary): string {
+  const reason = summary.error ? `${summary.error}: ${summary.cause ?? ''}`.trim() : 'no reason recorded';
+  return `longform: job ${summary.jobId} ${summary.status} (${reason})`;
+}

@@ -1,0 +1,63 @@
+import './process-setup';
+import { InvalidInputError } from '../functions/core/errors';
+import { CliUsageError } from './cli-usage-error';
+import { emulatorCommand } from './commands/emulator';
+import { resumeCommand } from './commands/resume';
+import { runCommand } from './commands/run';
+
+const HELP = `Longform: generate documents longer than one model response allows.
+
+Usage: npm run --silent longform -- <command> [options]
+
+Commands:
+  run [PROMPT]      Run a job to the end on the offline workflow; the document goes to stdout or --out.
+      --prompt-file F  --system S  --model ID  --api converse|invoke
+      --continuation auto|prefill|instruction  --max-tokens-per-round N  --max-rounds N
+      --stop-sequence S (repeatable)  --temperature X  --out FILE  --bedrock emulator|aws
+      --data-dir DIR (keep jobs on disk)  --job-id ID  --json (summary object on stdout)
+  resume JOB_ID --data-dir DIR [--out FILE] [--json] [--bedrock emulator|aws]
+                    Continue a stored job from its last stored round.
+  emulator [--port N]
+                    Serve the Bedrock Runtime emulator and print its URL.
+  help              Show this text.
+
+Exit status: 0 when the job completed; 1 when it did not (one line on stderr says why); 2 for a usage error.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runCommand,
+  resume: resumeCommand,
+  emulator: emulatorCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${HELP}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new CliUsageError(`Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}, help`);
+  return run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // One clear line, never a stack trace: named errors carry messages written for people.
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`longform: ${error.message}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof InvalidInputError) {
+      process.stderr.write(`longform: ${error.name} (${error.field}): ${error.message}\n`);
+      process.exitCode = 1;
+    } else if (error instanceof Error) {
+      process.stderr.write(`longform: ${error.name}: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`longform: ${String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
