@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildConversation,
+  CONTINUE_INSTRUCTION,
+  resolveStrategy,
+} from '../../../functions/core/conversation';
+import type { JobConfig } from '../../../functions/core/job-config';
+
+const CONFIG: JobConfig = {
+  messages: [
+    { role: 'user', text: 'Write a guide' },
+    { role: 'assistant', text: 'Which topic?' },
+    { role: 'user', text: 'Rust' },
+  ],
+  modelId: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+  api: 'converse',
+  maxTokensPerRound: 10,
+  maxRounds: 5,
+  continuation: 'auto',
+  stopSequences: [],
+};
+
+describe('resolveStrategy', () => {
+  it('auto starts with prefill and keeps a recorded switch', () => {
+    expect(resolveStrategy('auto', undefined)).toBe('prefill');
+    expect(resolveStrategy('auto', 'instruction')).toBe('instruction');
+    expect(resolveStrategy('auto', 'prefill')).toBe('prefill');
+  });
+
+  it('an explicit mode ignores what is recorded', () => {
+    expect(resolveStrategy('prefill', 'instruction')).toBe('prefill');
+    expect(resolveStrategy('instruction', undefined)).toBe('instruction');
+  });
+});
+
+describe('buildConversation', () => {
+  it('sends the job messages in round 1 whatever the strategy', () => {
+    for (const strategy of ['prefill', 'instruction'] as const) {
+      expect(buildConversation(CONFIG, '', strategy)).toEqual(CONFIG.messages);
+    }
+  });
+
+  it('prefill adds the document without trailing white space as the final assistant turn', () => {
+    const turns = buildConversation(CONFIG, '# Guide\n\nFirst  \n\t', 'prefill');
+    expect(turns).toEqual([...CONFIG.messages, { role: 'assistant', text: '# Guide\n\nFirst' }]);
+  });
+
+  it('prefill sends no assistant turn for a whitespace-only document', () => {
+    expect(buildConversation(CONFIG, ' \n\u00a0', 'prefill')).toEqual(CONFIG.messages);
+  });
+
+  it('instruction adds the exact document and the continue instruction', () => {
+    const turns = buildConversation(CONFIG, '# Guide\n\nFirst  \n', 'instruction');
+    expect(turns).toEqual([
+      ...CONFIG.messages,
+      { role: 'assistant', text: '# Guide\n\nFirst  \n' },
+      { role: 'user', text: CONTINUE_INSTRUCTION },
+    ]);
+  });
+
+  it('instruction sends just the messages for a whitespace-only document', () => {
+    expect(buildConversation(CONFIG, '\n\n', 'instruction')).toEqual(CONFIG.messages);
+  });
+
+  it('never emits empty text and keeps roles alternating, starting and ending as Bedrock requires', () => {
+    for (const soFar of ['', ' ', 'text', 'text ']) {
+      for (const strategy of ['prefill', 'instruction'] as const) {
+        const turns = buildConversation(CONFIG, soFar, strategy);
+        expect(turns[0]?.role).toBe('user');
+        turns.forEach((turn, i) => {
+          expect(turn.text.trim()).not.toBe('');
+          if (i > 0) expect(turn.role).not.toBe(turns[i - 1]?.role);
+        });
+        if (strategy === 'instruction') expect(turns.at(-1)?.role).toBe('user');
+        if (strategy === 'prefill') expect(turns.at(-1)?.text).toBe(turns.at(-1)?.text.trimEnd());
+      }
+    }
+  });
+
+  it('merges consecutive same-role turns', () => {
+    const config: JobConfig = {
+      ...CONFIG,
+      messages: [
+        { role: 'user', text: 'a' },
+        { role: 'user', text: 'b' },
+      ],
+    };
+    expect(buildConversation(config, '', 'prefill')).toEqual([{ role: 'user', text: 'a\n\nb' }]);
+  });
+
+  it('does not modify the job messages', () => {
+    const before = structuredClone(CONFIG.messages);
+    buildConversation(CONFIG, 'doc', 'instruction');
+    expect(CONFIG.messages).toEqual(before);
+  });
+
+  it('asks to continue exactly, without repetition or commentary', () => {
+    expect(CONTINUE_INSTRUCTION).toMatch(/continue/i);
+    expect(CONTINUE_INSTRUCTION).toMatch(/repeat/i);
+    expect(CONTINUE_INSTRUCTION).toMatch(/commentary/i);
+  });
+});
