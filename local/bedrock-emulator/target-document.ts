@@ -208,7 +208,9 @@ function generate(seed: number, tokens: number): string {
   const document = parts.join('');
   // The last block may overshoot a short target by hundreds of tokens: end at a word boundary instead.
   const lastSpace = document.lastIndexOf(' ', targetChars);
-  return document.length > targetChars * 1.05 && lastSpace > 0 ? document.slice(0, lastSpace).trimEnd() : document;
+  return document.length > targetChars * 1.05 && lastSpace > 0
+    ? document.slice(0, lastSpace).trimEnd()
+    : document;
 }
 
 /** The number of tokens asked for by a `[emulator:tokens=N]` directive, clamped; undefined without one. */
