@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decideAfterRound,
+  normalizeStopReason,
+  type RoundOutcomeInput,
+} from '../../../functions/core/stop-reason-policy';
+
+const BASE: RoundOutcomeInput = {
+  stopReason: 'max_tokens',
+  stoppedAtSequence: false,
+  visibleCharacters: 100,
+  round: 3,
+  maxRounds: 10,
+  noProgressRounds: 0,
+};
+
+function decide(changes: Partial<RoundOutcomeInput>) {
+  return decideAfterRound({ ...BASE, ...changes });
+}
+
+describe('normalizeStopReason', () => {
+  it('keeps known and unknown reasons verbatim', () => {
+    for (const reason of ['end_turn', 'max_tokens', 'tool_use', 'guardrail_intervened', 'something_new']) {
+      expect(normalizeStopReason(reason)).toBe(reason);
+    }
+  });
+
+  it('turns a missing reason into unknown', () => {
+    expect(normalizeStopReason(undefined)).toBe('unknown');
+    expect(normalizeStopReason(null)).toBe('unknown');
+    expect(normalizeStopReason('')).toBe('unknown');
+    expect(normalizeStopReason('  ')).toBe('unknown');
+  });
+});
+
+describe('decideAfterRound', () => {
+  it('continues after max_tokens with visible text and resets the no-progress count', () => {
+    expect(decide({ noProgressRounds: 1 })).toEqual({ next: 'continue', noProgressRounds: 0 });
+  });
+
+  it.each(['end_turn', 'stop_sequence'])('completes on %s', (stopReason) => {
+    expect(decide({ stopReason })).toEqual({ next: 'finish', status: 'COMPLETED', noProgressRounds: 0 });
+  });
+
+  it('completes when the join found a stop sequence, whatever the model said', () => {
+    const decision = decide({ stopReason: 'max_tokens', stoppedAtSequence: true, round: 10 });
+    expect(decision).toMatchObject({ next: 'finish', status: 'COMPLETED' });
+    expect(decision).not.toHaveProperty('failure');
+  });
+
+  it('completes at end_turn even in the last round and even without visible text', () => {
+    expect(decide({ stopReason: 'end_turn', round: 10, visibleCharacters: 0 })).toMatchObject({
+      status: 'COMPLETED',
+    });
+  });
+
+  it('ends MAX_ROUNDS_REACHED when max_tokens comes in the last round, naming the limit and the fix', () => {
+    const decision = decide({ round: 10 });
+    expect(decision).toMatchObject({ next: 'finish', status: 'MAX_ROUNDS_REACHED' });
+    if (decision.next !== 'finish') throw new Error('expected finish');
+    expect(decision.failure?.name).toBe('MaxRoundsReachedError');
+    expect(decision.failure?.message).toContain('10');
+    expect(decision.failure?.message).toContain('maxRounds');
+  });
+
+  it('ends CONTEXT_FULL on model_context_window_exceeded', () => {
+    const decision = decide({ stopReason: 'model_context_window_exceeded' });
+    expect(decision).toMatchObject({ status: 'CONTEXT_FULL', failure: { name: 'ContextWindowFullError' } });
+  });
+
+  it.each(['refusal', 'guardrail_intervened', 'content_filtered'])(
+    'ends BLOCKED on %s, naming it',
+    (stopReason) => {
+      const decision = decide({ stopReason });
+      expect(decision).toMatchObject({ status: 'BLOCKED', failure: { name: 'ContentBlockedError' } });
+      if (decision.next === 'finish') expect(decision.failure?.message).toContain(stopReason);
+    },
+  );
+
+  it.each([
+    'tool_use',
+    'pause_turn',
+    'malformed_model_output',
+    'malformed_tool_use',
+    'unknown',
+    'brand_new_reason',
+  ])('ends FAILED on %s, naming it', (stopReason) => {
+    const decision = decide({ stopReason });
+    expect(decision).toMatchObject({ status: 'FAILED', failure: { name: 'UnexpectedStopReasonError' } });
+    if (decision.next === 'finish') expect(decision.failure?.message).toContain(stopReason);
+  });
+
+  describe('rounds without visible text', () => {
+    it('counts one and continues', () => {
+      expect(decide({ visibleCharacters: 0 })).toEqual({ next: 'continue', noProgressRounds: 1 });
+      expect(decide({ visibleCharacters: -4 })).toEqual({ next: 'continue', noProgressRounds: 1 });
+    });
+
+    it('fails the job on the second in a row, explaining the thinking budget', () => {
+      const decision = decide({ visibleCharacters: 0, noProgressRounds: 1 });
+      expect(decision).toMatchObject({ next: 'finish', status: 'FAILED', noProgressRounds: 2 });
+      if (decision.next !== 'finish') throw new Error('expected finish');
+      expect(decision.failure?.name).toBe('NoProgressError');
+      expect(decision.failure?.message).toMatch(/thinking/);
+      expect(decision.failure?.message).toContain('maxTokensPerRound');
+    });
+
+    it('reports no progress before the round limit when both apply', () => {
+      expect(decide({ visibleCharacters: 0, noProgressRounds: 1, round: 10 })).toMatchObject({
+        status: 'FAILED',
+      });
+    });
+
+    it('does not count rounds that did not stop at max_tokens', () => {
+      expect(decide({ stopReason: 'tool_use', visibleCharacters: 0, noProgressRounds: 1 })).toMatchObject({
+        noProgressRounds: 1,
+      });
+    });
+  });
+});
