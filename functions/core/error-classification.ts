@@ -40,6 +40,7 @@ const BEDROCK_EXCEPTIONS: Record<string, ErrorClass> = {
   ModelErrorException: BedrockModelError,
   ModelStreamErrorException: BedrockModelError,
   ValidationException: BedrockValidationError,
+  ConflictException: BedrockValidationError,
   AccessDeniedException: BedrockAccessDeniedError,
   UnrecognizedClientException: BedrockAccessDeniedError,
   ResourceNotFoundException: BedrockModelNotFoundError,
