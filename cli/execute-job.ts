@@ -59,5 +59,7 @@ async function writeDocumentFile(runtime: OfflineRuntime, jobId: string, out: st
 }
 
 function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+  );
 }

@@ -26,7 +26,12 @@ export function shouldWriteDocument(job: JobRecord | undefined): boolean {
 }
 
 /** Builds the summary from the stored job and the execution outcome (the job may not exist: bad input). */
-export function summarize(jobId: string, job: JobRecord | undefined, outcome: ExecutionOutcome, elapsedMs: number): JobSummary {
+export function summarize(
+  jobId: string,
+  job: JobRecord | undefined,
+  outcome: ExecutionOutcome,
+  elapsedMs: number,
+): JobSummary {
   const failed = outcome.status === 'FAILED';
   return {
     jobId,

@@ -36,7 +36,10 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const run = COMMANDS[command];
-  if (!run) throw new CliUsageError(`Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}, help`);
+  if (!run)
+    throw new CliUsageError(
+      `Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}, help`,
+    );
   return run(args);
 }
 

@@ -43,7 +43,10 @@ export class ProgressReporter {
     } else if (event.type === 'StateFailed') {
       this.lastError = event.Error;
     } else if (event.type === 'StateRetried') {
-      this.line(`retry ${event.retry.attempt} of "${event.state.name}" after ${this.lastError ?? 'an error'}`, false);
+      this.line(
+        `retry ${event.retry.attempt} of "${event.state.name}" after ${this.lastError ?? 'an error'}`,
+        false,
+      );
     }
   }
 

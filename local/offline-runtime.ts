@@ -11,7 +11,8 @@ import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 export const LOCAL_TABLE_NAME = 'longform-jobs';
 
 /** One event of a local execution's history (the library does not export the type by name). */
-export type ExecutionEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+export type ExecutionEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** Where rounds get their model from offline. */
 export type BedrockTarget = 'emulator' | 'aws';
@@ -75,7 +76,9 @@ export class OfflineRuntime {
   static async start(options: OfflineRuntimeOptions = {}): Promise<OfflineRuntime> {
     const definition = buildLocalDefinition({
       tableName: LOCAL_TABLE_NAME,
-      ...(options.defaultModelId ? { defaultModelId: options.defaultModelId, allowedModelIds: [options.defaultModelId] } : {}),
+      ...(options.defaultModelId
+        ? { defaultModelId: options.defaultModelId, allowedModelIds: [options.defaultModelId] }
+        : {}),
       ...(options.maxTokensPerRound ? { maxTokensPerRound: options.maxTokensPerRound } : {}),
       ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
     });
@@ -107,7 +110,14 @@ export class OfflineRuntime {
       finalize: finalize.handler,
       recordFailure: recordFailure.handler,
     } as Record<HandlerKey, (event: unknown, context: Context) => Promise<unknown>>;
-    return new OfflineRuntime(definition, handlers, dynamo, emulator, clients.jobStore(), options.retryIntervalMs);
+    return new OfflineRuntime(
+      definition,
+      handlers,
+      dynamo,
+      emulator,
+      clients.jobStore(),
+      options.retryIntervalMs,
+    );
   }
 
   /** The name of the Task state that generates rounds, for progress displays. */
@@ -132,10 +142,17 @@ export class OfflineRuntime {
     const retryIntervalOverrides =
       this.retryIntervalMs === undefined
         ? undefined
-        : Object.fromEntries(Object.keys(this.definition.taskHandlers).map((state) => [state, this.retryIntervalMs as number]));
+        : Object.fromEntries(
+            Object.keys(this.definition.taskHandlers).map((state) => [state, this.retryIntervalMs as number]),
+          );
     const execution = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
-      context: { Execution: { Name: name, Id: `arn:aws:states:local:000000000000:execution:longform:${name}` } },
+      overrides: {
+        taskResourceLocalHandlers: taskResourceLocalHandlers as never,
+        ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+      },
+      context: {
+        Execution: { Name: name, Id: `arn:aws:states:local:000000000000:execution:longform:${name}` },
+      },
     });
     const outcome = execution.result.then(
       (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
@@ -166,7 +183,9 @@ export class OfflineRuntime {
     } catch (error) {
       throw asLambdaError(error);
     }
-    return isInvokeRequest ? { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: result ?? null } : (result ?? null);
+    return isInvokeRequest
+      ? { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: result ?? null }
+      : (result ?? null);
   }
 }
 

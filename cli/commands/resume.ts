@@ -19,10 +19,13 @@ export async function resumeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new CliUsageError('Usage: longform resume JOB_ID --data-dir DIR');
   if (!values['data-dir']) {
-    throw new CliUsageError('resume needs --data-dir DIR: only jobs stored on disk outlive the process that ran them');
+    throw new CliUsageError(
+      'resume needs --data-dir DIR: only jobs stored on disk outlive the process that ran them',
+    );
   }
   const bedrock = values.bedrock ?? 'emulator';
-  if (bedrock !== 'emulator' && bedrock !== 'aws') throw new CliUsageError('--bedrock must be emulator or aws');
+  if (bedrock !== 'emulator' && bedrock !== 'aws')
+    throw new CliUsageError('--bedrock must be emulator or aws');
   const jobId = validateJobId(positionals[0]);
 
   const runtime = await OfflineRuntime.start({
@@ -34,11 +37,16 @@ export async function resumeCommand(args: string[]): Promise<number> {
     if (!(await runtime.store.getJob(jobId))) {
       throw new CliUsageError(`No job ${jobId} in ${values['data-dir']}; check the job id and --data-dir`);
     }
-    return await executeJob(runtime, jobId, { jobId }, {
+    return await executeJob(
+      runtime,
       jobId,
-      json: values.json ?? false,
-      ...(values.out ? { out: values.out } : {}),
-    });
+      { jobId },
+      {
+        jobId,
+        json: values.json ?? false,
+        ...(values.out ? { out: values.out } : {}),
+      },
+    );
   } finally {
     await runtime.stop();
   }

@@ -81,7 +81,9 @@ async function send(
     return parseAnthropicResponse(JSON.parse(new TextDecoder().decode(output.body)));
   }
   // The core builds a plain object with exactly the Converse request's shape.
-  const request = buildConverseRequest(config, conversation) as ConstructorParameters<typeof ConverseCommand>[0];
+  const request = buildConverseRequest(config, conversation) as ConstructorParameters<
+    typeof ConverseCommand
+  >[0];
   const output = await client.send(new ConverseCommand(request), { abortSignal });
   return parseConverseOutput(output);
 }

@@ -12,9 +12,9 @@ import { classifyStoreError } from '../core/error-classification';
 import type { ContinuationStrategy, JobConfig } from '../core/job-config';
 import type { JobStatus } from '../core/job-status';
 import type { SeamRule } from '../core/seam-rule';
-import type { RoundDecision } from '../core/stop-reason-policy';
-import type { StopReason } from '../core/stop-reason';
 import { splitUtf8 } from '../core/split-utf8';
+import type { StopReason } from '../core/stop-reason';
+import type { RoundDecision } from '../core/stop-reason-policy';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './job-table-keys';
 
 /** Round text above this many UTF-8 bytes is split into part items (the item limit is 400 KB). */
@@ -179,7 +179,11 @@ export class JobStore {
   /** Reads one committed round with its full text, or `undefined` when it was never committed. */
   async getRound(jobId: string, round: number): Promise<RoundRecord | undefined> {
     const { Item } = await this.send(
-      new GetCommand({ TableName: this.tableName, Key: this.key(jobId, roundKey(round)), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: this.key(jobId, roundKey(round)),
+        ConsistentRead: true,
+      }),
     );
     if (!Item) return undefined;
     const stored = stripKeys<StoredRound>(Item);
@@ -207,7 +211,11 @@ export class JobStore {
       await this.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...this.key(jobId, partKey(record.round, attemptId, index + 1)), text, [TTL_ATTRIBUTE]: expiresAt },
+          Item: {
+            ...this.key(jobId, partKey(record.round, attemptId, index + 1)),
+            text,
+            [TTL_ATTRIBUTE]: expiresAt,
+          },
         }),
       );
     }
@@ -338,7 +346,9 @@ export class JobStore {
       const { stored, parts } = current;
       current = undefined;
       if (parts.length !== stored.partCount) {
-        throw new Error(`Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`);
+        throw new Error(
+          `Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`,
+        );
       }
       return emit(assembler.push(parts.join(''), stored.seam));
     };
@@ -392,7 +402,9 @@ export class JobStore {
     // Every attribute is referred to by a #name: several (status, usage) are DynamoDB reserved words.
     const expressions = `${update} ${condition}`;
     const names = Object.fromEntries(
-      Object.entries(ATTRIBUTE_NAMES).filter(([placeholder]) => new RegExp(`${placeholder}\\b`).test(expressions)),
+      Object.entries(ATTRIBUTE_NAMES).filter(([placeholder]) =>
+        new RegExp(`${placeholder}\\b`).test(expressions),
+      ),
     );
     try {
       await this.send(

@@ -49,7 +49,10 @@ export const handler = async (event: GenerateRoundEvent, context: Context) => {
     return result;
   } catch (error) {
     const name = error instanceof Error ? error.name : 'UnknownError';
-    logger.warn('Round failed', { errorName: name, retriable: error instanceof LongformError && error.retriable });
+    logger.warn('Round failed', {
+      errorName: name,
+      retriable: error instanceof LongformError && error.retriable,
+    });
     metrics.addDimension('ErrorName', name);
     metrics.addMetric('RoundErrors', MetricUnit.Count, 1);
     throw error;

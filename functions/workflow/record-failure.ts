@@ -10,7 +10,11 @@ export interface RecordedFailure extends FailureDescription {
  * Marks the job FAILED with the error that ended its execution. A job that was never created (input
  * refused at `Initialize job`) stays unwritten; a job that already ended keeps its status.
  */
-export async function recordFailure(store: JobStore, jobId: string, failure: CaughtFailure): Promise<RecordedFailure> {
+export async function recordFailure(
+  store: JobStore,
+  jobId: string,
+  failure: CaughtFailure,
+): Promise<RecordedFailure> {
   const description = describeFailure(failure);
   await store.failJob(jobId, { name: description.error, message: description.cause });
   return { jobId, ...description };

@@ -54,7 +54,9 @@ export async function runRound(
     return stored(job, last, 'stored-job');
   }
   if (job.nextRound < round) {
-    throw new JobNotFoundError(`Job ${jobId} is at round ${job.nextRound}, not ${round}; its state machine input is stale`);
+    throw new JobNotFoundError(
+      `Job ${jobId} is at round ${job.nextRound}, not ${round}; its state machine input is stale`,
+    );
   }
 
   let record = await store.getRound(jobId, round);
@@ -69,7 +71,13 @@ export async function runRound(
     try {
       reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
     } catch (error) {
-      if (!(error instanceof PrefillRejectedError && job.config.continuation === 'auto' && strategy === 'prefill')) {
+      if (
+        !(
+          error instanceof PrefillRejectedError &&
+          job.config.continuation === 'auto' &&
+          strategy === 'prefill'
+        )
+      ) {
         throw error;
       }
       strategy = 'instruction';
@@ -102,7 +110,12 @@ export async function runRound(
   });
   job = (await store.getJob(jobId)) as JobRecord;
   const report = stored(job, record, source);
-  return { ...report, latencyMs, inputTokens: source === 'model' ? record.usage.inputTokens : 0, strategySwitched };
+  return {
+    ...report,
+    latencyMs,
+    inputTokens: source === 'model' ? record.usage.inputTokens : 0,
+    strategySwitched,
+  };
 }
 
 function buildRoundRecord(
@@ -117,7 +130,9 @@ function buildRoundRecord(
   const decision = decideAfterRound({
     stopReason,
     stoppedAtSequence: joined.stoppedAtSequence,
-    visibleCharacters: reply.text.trim().length,
+    // Progress is what the document gained: a reply that is all white space, or all repeated overlap,
+    // moves nothing forward and must not loop until maxRounds.
+    visibleCharacters: reply.text.trim() === '' ? 0 : joined.addedCharacters,
     round,
     maxRounds: job.config.maxRounds,
     noProgressRounds: job.noProgressRounds,

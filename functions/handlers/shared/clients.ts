@@ -13,7 +13,12 @@ const bedrockClients = new Map<string, BedrockRuntimeClient>();
 /** The job store for the configured table, reused across invocations. */
 export function jobStore(): JobStore {
   const { tableName, jobTtlSeconds } = readRuntimeConfig();
-  const key = [process.env.AWS_ENDPOINT_URL_DYNAMODB, process.env.AWS_ENDPOINT_URL, tableName, jobTtlSeconds].join('|');
+  const key = [
+    process.env.AWS_ENDPOINT_URL_DYNAMODB,
+    process.env.AWS_ENDPOINT_URL,
+    tableName,
+    jobTtlSeconds,
+  ].join('|');
   let store = stores.get(key);
   if (!store) {
     const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {

@@ -15,12 +15,16 @@ export interface RuntimeConfig {
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const required = (name: string): string => {
     const value = env[name];
-    if (!value) throw new Error(`Environment variable ${name} is not set; the Longform stack sets it on every function`);
+    if (!value)
+      throw new Error(
+        `Environment variable ${name} is not set; the Longform stack sets it on every function`,
+      );
     return value;
   };
   const positiveInteger = (name: string): number => {
     const value = Number(required(name));
-    if (!Number.isInteger(value) || value < 1) throw new Error(`Environment variable ${name} must be a positive integer`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`Environment variable ${name} must be a positive integer`);
     return value;
   };
   return {
