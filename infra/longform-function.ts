@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -46,7 +46,6 @@ export class LongformFunction extends Construct {
       architecture: Architecture.ARM_64,
       timeout: props.handler.timeout,
       memorySize: props.handler.memorySize,
-      tracing: Tracing.ACTIVE,
       role,
       logGroup: this.logGroup,
       projectRoot: PROJECT_ROOT,
@@ -68,10 +67,24 @@ export class LongformFunction extends Construct {
       },
     });
 
+    // X-Ray is switched on at the CloudFormation level so that its wildcard permission sits in a
+    // policy of its own and is acknowledged there alone: `tracing: ACTIVE` would put it in the role's
+    // default policy, where acknowledging it would also hide any wildcard granted later.
+    (this.function.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+    const tracing = new Policy(this, 'TracingPolicy', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    this.function.node.addDependency(tracing);
     acknowledgeWildcards(
-      role,
+      tracing,
       ['*'],
-      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      'X-Ray: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     );
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',

@@ -34,15 +34,14 @@ export interface LongformProps {
 /** The default model: fast and cheap, 64K output, and it continues from a prefill. */
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
-// DynamoDB actions the job store issues (Get/Put/Update/Query), per handler: initialize and round
-// create items; finalize and record failure only update the job's META item.
-const CREATES_ITEMS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-const UPDATES_ITEMS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+// The DynamoDB calls each handler's job-store methods make (functions/workflow/*): initialize creates
+// or reopens META, a round reads the document so far (Query) and commits its items, finalize stamps
+// and reads META, record failure only updates it. Keep in step with the store when handlers change.
 const TABLE_ACTIONS: Record<HandlerKey, string[]> = {
-  initialize: CREATES_ITEMS,
-  generateRound: CREATES_ITEMS,
-  finalize: UPDATES_ITEMS,
-  recordFailure: UPDATES_ITEMS,
+  initialize: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  generateRound: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  finalize: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  recordFailure: ['dynamodb:UpdateItem'],
 };
 
 /**

@@ -1,0 +1,375 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { RETRIABLE_ERROR_NAMES } from '../../functions/core/errors';
+import { HANDLERS } from '../../infra/handlers';
+import { synthStack } from './synth';
+
+const PROFILE_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+const PLAIN_ID = 'amazon.nova-pro-v1:0';
+const LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+type Json = Record<string, unknown>;
+interface TaskState {
+  Type: string;
+  Resource: string;
+  TimeoutSeconds: number;
+  Retry: Json[];
+  Catch?: Json[];
+  Parameters: Json;
+  Next?: string;
+}
+
+const stack = synthStack({ allowedModelIds: [PROFILE_ID, PLAIN_ID], maxRounds: 300 });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** The definition with each `Fn::GetAtt` written as `<LogicalId>`. */
+const [[, stateMachine] = []] = ofType('AWS::StepFunctions::StateMachine');
+const definitionString = stateMachine?.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] };
+const definition = JSON.parse(
+  definitionString['Fn::Join'][1]
+    .map((part) =>
+      typeof part === 'string' ? part : `<${(part as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}>`,
+    )
+    .join(''),
+) as { StartAt: string; States: Record<string, Json> };
+const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task') as unknown as [
+  string,
+  TaskState,
+][];
+const functionOf = (task: TaskState) => resources[task.Resource.slice(1, -1)] as { Properties: Json };
+const isRecordFailure = (task: TaskState) =>
+  (functionOf(task).Properties.Description as string) === HANDLERS.recordFailure.description;
+
+describe('Longform state machine', () => {
+  it('is a Standard JSONPath workflow with ERROR logging without execution data, and X-Ray', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    expect(stateMachine?.Properties).not.toHaveProperty('QueryLanguage');
+    expect(definition).not.toHaveProperty('QueryLanguage');
+    expect(JSON.stringify(definition)).not.toContain('JSONata');
+  });
+
+  it('invokes the four handlers as tasks, each passing only the handler result on', () => {
+    expect(tasks.map(([name]) => name).sort()).toEqual([
+      'Finalize job',
+      'Generate next part',
+      'Initialize job',
+      'Record failure',
+    ]);
+    expect(definition.StartAt).toBe('Initialize job');
+    for (const [, task] of tasks) {
+      expect(task.Resource).toMatch(/^<Longform.*Function[0-9A-F]{8}>$/);
+      expect(task).not.toHaveProperty('ResultPath');
+      expect(task).not.toHaveProperty('OutputPath');
+    }
+    expect(definition.States['Initialize job']).toMatchObject({
+      Parameters: { 'jobId.$': '$$.Execution.Name', 'input.$': '$' },
+      Next: 'Generate next part',
+    });
+    expect(definition.States['Generate next part']).toMatchObject({
+      Parameters: { 'jobId.$': '$.jobId', 'round.$': '$.nextRound' },
+    });
+    expect(definition.States['Record failure']).toMatchObject({
+      Parameters: { 'jobId.$': '$$.Execution.Name', 'failure.$': '$.failure' },
+      Next: 'Job failed',
+    });
+  });
+
+  it('loops while the round says continue and fails with the handler error and cause otherwise', () => {
+    expect(definition.States['Is the document finished?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.next', StringEquals: 'continue', Next: 'Generate next part' }],
+      Default: 'Finalize job',
+    });
+    expect(definition.States['Did the job complete?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.status', StringEquals: 'COMPLETED', Next: 'Document ready' }],
+      Default: 'Job ended early',
+    });
+    expect(definition.States['Document ready']).toMatchObject({ Type: 'Succeed' });
+    for (const name of ['Job ended early', 'Job failed']) {
+      expect(definition.States[name]).toMatchObject({
+        Type: 'Fail',
+        ErrorPath: '$.error',
+        CausePath: '$.cause',
+      });
+    }
+  });
+
+  it('retries transient and Lambda service errors on every task with capped, jittered backoff', () => {
+    for (const [name, task] of tasks) {
+      expect(task.Retry, name).toHaveLength(1);
+      const [retry] = task.Retry;
+      expect(retry, name).toMatchObject({
+        IntervalSeconds: 2,
+        BackoffRate: 2,
+        MaxDelaySeconds: 60,
+        JitterStrategy: 'FULL',
+        MaxAttempts: 8,
+      });
+      const errors = retry?.ErrorEquals as string[];
+      expect(errors, name).toEqual(expect.arrayContaining(LAMBDA_ERRORS));
+      expect(errors, name).not.toContain('States.ALL');
+      if (isRecordFailure(task)) {
+        expect(
+          errors.every((error) => error.startsWith('Lambda.')),
+          name,
+        ).toBe(true);
+      } else {
+        expect(RETRIABLE_ERROR_NAMES.length).toBeGreaterThan(0);
+        expect(errors, name).toEqual(expect.arrayContaining([...RETRIABLE_ERROR_NAMES]));
+      }
+    }
+  });
+
+  it('catches every error of the workflow tasks into Record failure, keeping the input', () => {
+    for (const [name, task] of tasks) {
+      if (isRecordFailure(task)) {
+        expect(task.Catch, name).toBeUndefined();
+        continue;
+      }
+      expect(task.Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record failure' },
+      ]);
+    }
+  });
+
+  it('times out every task shortly after its function would', () => {
+    for (const [name, task] of tasks) {
+      const timeout = functionOf(task).Properties.Timeout as number;
+      expect(task.TimeoutSeconds, name).toBeGreaterThan(timeout);
+      expect(task.TimeoutSeconds, name).toBeLessThanOrEqual(timeout + 60);
+    }
+    expect(
+      functionOf(definition.States['Generate next part'] as unknown as TaskState).Properties.Timeout,
+    ).toBe(900);
+  });
+});
+
+describe('Longform functions', () => {
+  const functions = ofType('AWS::Lambda::Function');
+
+  it('run Node.js 22 on arm64 with active tracing, sized per step, with the stack configuration', () => {
+    expect(functions).toHaveLength(4);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: ofType('AWS::DynamoDB::GlobalTable')[0]?.[0] },
+            DEFAULT_MODEL_ID: PROFILE_ID,
+            ALLOWED_MODEL_IDS: `${PROFILE_ID},${PLAIN_ID}`,
+            DEFAULT_MAX_TOKENS_PER_ROUND: '4096',
+            DEFAULT_MAX_ROUNDS: '300',
+            JOB_TTL_DAYS: '30',
+            POWERTOOLS_SERVICE_NAME: 'longform',
+            POWERTOOLS_METRICS_NAMESPACE: 'Longform',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+          },
+        },
+      });
+      const spec = Object.values(HANDLERS).find((h) => h.description === fn.Properties.Description);
+      expect(fn.Properties.Timeout).toBe(spec?.timeout.toSeconds());
+      expect(fn.Properties.MemorySize).toBe(spec?.memorySize);
+    }
+  });
+
+  it('log to their own log groups with retention; roles carry no managed policies', () => {
+    for (const [, fn] of functions) {
+      const { LogGroup } = fn.Properties.LoggingConfig as { LogGroup: { Ref: string } };
+      expect(resources[LogGroup.Ref]?.Type).toBe('AWS::Logs::LogGroup');
+    }
+    const logGroups = ofType('AWS::Logs::LogGroup');
+    expect(logGroups).toHaveLength(5);
+    for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
+    for (const [, role] of ofType('AWS::IAM::Role'))
+      expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
+  });
+});
+
+describe('Longform IAM', () => {
+  const statements = ofType('AWS::IAM::Policy').flatMap(([id, policy]) =>
+    ((policy.Properties.PolicyDocument as { Statement: Json[] }).Statement ?? []).map((statement) => ({
+      id,
+      statement,
+    })),
+  );
+  const actions = (statement: Json) => [statement.Action].flat() as string[];
+
+  it('never allows a wildcard action', () => {
+    for (const { id, statement } of statements) {
+      for (const action of actions(statement)) expect(action, id).not.toContain('*');
+    }
+  });
+
+  it('keeps wildcard resources to X-Ray and log delivery, with X-Ray of each function in a policy of its own', () => {
+    const wildcards = statements.filter(({ statement }) => statement.Resource === '*');
+    expect(wildcards.length).toBeGreaterThan(0);
+    for (const { id, statement } of wildcards) {
+      if (id.startsWith('LongformStateMachineRole')) {
+        expect(
+          actions(statement).every((a) => a.startsWith('xray:') || a.startsWith('logs:')),
+          id,
+        ).toBe(true);
+        continue;
+      }
+      expect(id).toMatch(/^Longform\w+TracingPolicy/);
+      expect(actions(statement)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+      expect(resources[id]?.Properties.PolicyDocument).toEqual({
+        Statement: [statement],
+        Version: '2012-10-17',
+      });
+    }
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      expect((fn as { DependsOn?: string[] }).DependsOn, id).toContainEqual(
+        expect.stringMatching(/TracingPolicy/),
+      );
+    }
+  });
+
+  it('allows bedrock:InvokeModel only to the round function, on exactly the allowed models', () => {
+    const bedrock = statements.filter(({ statement }) =>
+      actions(statement).some((a) => a.startsWith('bedrock:')),
+    );
+    expect(bedrock).toHaveLength(1);
+    expect(bedrock[0]?.id).toMatch(/^LongformGenerateRoundRole/);
+    const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+    const partition = { Ref: 'AWS::Partition' };
+    expect(bedrock[0]?.statement).toEqual({
+      Action: 'bedrock:InvokeModel',
+      Effect: 'Allow',
+      Resource: [
+        join(
+          'arn:',
+          partition,
+          ':bedrock:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:inference-profile/${PROFILE_ID}`,
+        ),
+        join('arn:', partition, ':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0'),
+        join('arn:', partition, `:bedrock:*::foundation-model/${PLAIN_ID}`),
+      ],
+    });
+  });
+
+  it('allows DynamoDB only on the job table, and only the calls each handler makes', () => {
+    const tableArn = { 'Fn::GetAtt': [ofType('AWS::DynamoDB::GlobalTable')[0]?.[0], 'Arn'] };
+    const dynamo = statements.filter(({ statement }) =>
+      actions(statement).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo).toHaveLength(4);
+    const byRole: Record<string, string[]> = {};
+    for (const { id, statement } of dynamo) {
+      expect(statement.Resource, id).toEqual(tableArn);
+      expect(statement.Effect).toBe('Allow');
+      byRole[id.replace(/RoleDefaultPolicy.*$/, '')] = actions(statement).sort();
+    }
+    expect(byRole).toEqual({
+      LongformInitializeJob: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      LongformGenerateRound: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
+      LongformFinalizeJob: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      LongformRecordFailure: ['dynamodb:UpdateItem'],
+    });
+  });
+
+  it('lets the state machine invoke only the four functions', () => {
+    const invoke = statements.filter(({ statement }) => actions(statement).includes('lambda:InvokeFunction'));
+    expect(invoke.every(({ id }) => id.startsWith('LongformStateMachineRole'))).toBe(true);
+    const targets = new Set(
+      invoke.flatMap(({ statement }) =>
+        JSON.stringify(statement.Resource).match(/Longform\w+Function[0-9A-F]{8}/g),
+      ),
+    );
+    expect([...targets].sort()).toEqual(
+      ofType('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    );
+  });
+});
+
+describe('Longform table', () => {
+  it('is on demand with point-in-time recovery, TTL on expiresAt, KMS encryption, and retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+        ],
+      },
+    });
+  });
+});
+
+describe('LongformStack', () => {
+  it('outputs the state machine ARN, the table name and a console link', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const machineRef = { Ref: ofType('AWS::StepFunctions::StateMachine')[0]?.[0] };
+    expect(outputs.StateMachineArn?.Value).toEqual(machineRef);
+    expect(outputs.TableName?.Value).toEqual({ Ref: ofType('AWS::DynamoDB::GlobalTable')[0]?.[0] });
+    const region = { Ref: 'AWS::Region' };
+    expect(outputs.ConsoleLink?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          region,
+          '.console.aws.amazon.com/states/home?region=',
+          region,
+          '#/statemachines/view/',
+          machineRef,
+        ],
+      ],
+    });
+  });
+
+  it('applies the defaults and the removal and retention props', () => {
+    const other = Template.fromStack(
+      synthStack({ removalPolicy: RemovalPolicy.DESTROY, logRetention: RetentionDays.ONE_WEEK }),
+    );
+    other.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    other.allResources('AWS::Logs::LogGroup', {
+      DeletionPolicy: 'Delete',
+      Properties: { RetentionInDays: 7 },
+    });
+    other.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ ALLOWED_MODEL_IDS: PROFILE_ID, DEFAULT_MAX_ROUNDS: '200' }),
+      },
+    });
+  });
+});
