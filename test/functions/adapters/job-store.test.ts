@@ -1,0 +1,123 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUND_PART_BYTES, type RoundRecord } from '../../../functions/adapters/job-store';
+import type { JobConfig } from '../../../functions/core/job-config';
+import { type LocalServices, startLocalServices, TEST_TABLE } from '../../support/local-services';
+
+let services: LocalServices;
+beforeAll(async () => {
+  services = await startLocalServices();
+});
+afterAll(async () => {
+  await services.stop();
+});
+
+const config: JobConfig = {
+  messages: [{ role: 'user', text: 'prompt' }],
+  modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+  api: 'converse',
+  maxTokensPerRound: 100,
+  maxRounds: 10,
+  continuation: 'prefill',
+  stopSequences: [],
+};
+
+function round(n: number, text: string, keepPrevious: number): RoundRecord {
+  return {
+    round: n,
+    text,
+    strategy: 'prefill',
+    seam: { keepPrevious, chunkFrom: 0, chunkTo: text.length },
+    stopReason: 'max_tokens',
+    usage: { inputTokens: 1, outputTokens: 1 },
+    latencyMs: 1,
+    documentCharacters: keepPrevious + text.length,
+    decision: { next: 'continue', noProgressRounds: 0 },
+    createdAt: new Date(0).toISOString(),
+  };
+}
+
+describe('JobStore on local DynamoDB', () => {
+  it('creates a job once: the same id again writes nothing', async () => {
+    expect(await services.store.createJob('store-1', config, 'prefill', 'RUNNING')).toBe('created');
+    expect(await services.store.createJob('store-1', { ...config, maxRounds: 5 }, 'prefill', 'RUNNING')).toBe(
+      'exists',
+    );
+    const job = await services.store.getJob('store-1');
+    expect(job?.config.maxRounds).toBe(10);
+    expect(job?.nextRound).toBe(1);
+    expect(job?.status).toBe('RUNNING');
+  });
+
+  it('stores a 1 MB round in parts and reads it back exactly, alone and folded into the document', async () => {
+    await services.store.createJob('store-big', config, 'prefill', 'RUNNING');
+    // Multi-byte characters and emoji make byte and character counts differ, and put surrogate pairs at part edges.
+    const unit = 'Longform 長文 👩‍💻 línea\n';
+    const text = unit.repeat(Math.ceil(1_048_576 / Buffer.byteLength(unit)));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(Math.max(1_000_000, 2 * ROUND_PART_BYTES));
+    expect(await services.store.putRound('store-big', round(1, text, 0))).toBe('written');
+    const items = await services.documents.send(
+      new QueryCommand({
+        TableName: TEST_TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :round)',
+        ExpressionAttributeValues: { ':pk': 'JOB#store-big', ':round': 'ROUND#000001' },
+        ProjectionExpression: 'sk',
+      }),
+    );
+    expect(items.Items?.length).toBe(Math.ceil(Buffer.byteLength(text) / ROUND_PART_BYTES));
+    const stored = await services.store.getRound('store-big', 1);
+    expect(stored?.text).toBe(text);
+    expect(await services.store.putRound('store-big', round(2, 'tail', text.length))).toBe('written');
+    expect(await services.store.loadDocument('store-big')).toBe(`${text}tail`);
+    const pieces: string[] = [];
+    for await (const piece of services.store.streamDocument('store-big')) pieces.push(piece);
+    expect(pieces.join('')).toBe(`${text}tail`);
+    // Every streamed piece is valid UTF-16 on its own, so it can be written out as UTF-8 piece by piece.
+    for (const piece of pieces) expect(Buffer.from(piece, 'utf8').toString('utf8')).toBe(piece);
+  });
+
+  it('commits a round once: a second attempt is told the round exists and its text is never read', async () => {
+    await services.store.createJob('store-2', config, 'prefill', 'RUNNING');
+    expect(await services.store.putRound('store-2', round(1, 'first attempt ', 0))).toBe('written');
+    expect(await services.store.putRound('store-2', round(1, 'second attempt', 0))).toBe('exists');
+    expect((await services.store.getRound('store-2', 1))?.text).toBe('first attempt ');
+    expect(await services.store.loadDocument('store-2')).toBe('first attempt ');
+  });
+
+  it('folds rounds with their seams: trailing white space dropped where a later prefill seam says so', async () => {
+    await services.store.createJob('store-3', config, 'prefill', 'RUNNING');
+    await services.store.putRound('store-3', round(1, 'Hello,   ', 0));
+    await services.store.putRound('store-3', round(2, '  world', 'Hello,'.length));
+    expect(await services.store.loadDocument('store-3')).toBe('Hello,  world');
+    expect(await services.store.loadDocument('store-3', 1)).toBe('Hello,   ');
+  });
+
+  it('advances META only from the round it is at, so a repeated advance is stale', async () => {
+    await services.store.createJob('store-4', config, 'prefill', 'RUNNING');
+    const advance = {
+      round: 1,
+      documentCharacters: 5,
+      noProgressRounds: 0,
+      usage: { inputTokens: 3, outputTokens: 4 },
+      stopReason: 'max_tokens',
+    };
+    expect(await services.store.advanceJob('store-4', advance)).toBe('advanced');
+    expect(await services.store.advanceJob('store-4', advance)).toBe('stale');
+    const job = await services.store.getJob('store-4');
+    expect(job?.nextRound).toBe(2);
+    expect(job?.usage).toEqual({ inputTokens: 3, outputTokens: 4 });
+  });
+
+  it('fails only running jobs, and reopens failed ones for a resume', async () => {
+    await services.store.createJob('store-5', config, 'prefill', 'RUNNING');
+    await services.store.failJob('store-5', { name: 'BedrockAccessDeniedError', message: 'no access' });
+    expect((await services.store.getJob('store-5'))?.status).toBe('FAILED');
+    expect(await services.store.reopenJob('store-5')).toBe(true);
+    const reopened = await services.store.getJob('store-5');
+    expect(reopened?.status).toBe('RUNNING');
+    expect(reopened?.failure).toBeUndefined();
+    // A job that does not exist is never created by a failure record.
+    await services.store.failJob('store-missing', { name: 'InvalidInputError', message: 'bad' });
+    expect(await services.store.getJob('store-missing')).toBeUndefined();
+  });
+});
