@@ -19,7 +19,8 @@ export interface LongformFunctionProps {
 /**
  * A Longform handler as a Lambda function, configured one way for all of them: Node.js 22 on
  * arm64 (cheaper per GB-second), X-Ray tracing, a log group of its own with retention, and a role
- * that may write only to that log group (no AWS managed policy) until the caller grants more.
+ * that may only write to that log group and send traces (no AWS managed policy) until the caller
+ * grants more.
  */
 export class LongformFunction extends Construct {
   /** The function; grant it access through its role as usual. */

@@ -4,7 +4,7 @@ import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
 
 /** Errors the Lambda service itself reports when an invocation did not run or did not answer. */
-export const LAMBDA_SERVICE_ERRORS = [
+const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
