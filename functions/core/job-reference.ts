@@ -1,7 +1,14 @@
 import { InvalidInputError } from './errors';
 
 /** Characters Step Functions refuses in an execution name, which is also the job id. */
-const FORBIDDEN_JOB_ID_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
+const FORBIDDEN_JOB_ID_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
+
+/** Control characters (C0, DEL and C1), which Step Functions also refuses. */
+const hasControlCharacter = (text: string): boolean =>
+  [...text].some((character) => {
+    const code = character.charCodeAt(0);
+    return code < 0x20 || (code >= 0x7f && code <= 0x9f);
+  });
 
 /** Longest execution name Step Functions accepts. */
 export const MAX_JOB_ID_LENGTH = 80;
@@ -14,7 +21,7 @@ export function validateJobId(jobId: unknown): string {
   if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_JOB_ID_LENGTH) {
     throw new InvalidInputError('jobId', `jobId must be a string of 1 to ${MAX_JOB_ID_LENGTH} characters`);
   }
-  if (FORBIDDEN_JOB_ID_CHARACTERS.test(jobId)) {
+  if (FORBIDDEN_JOB_ID_CHARACTERS.test(jobId) || hasControlCharacter(jobId)) {
     throw new InvalidInputError(
       'jobId',
       'jobId may not contain spaces, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /',

@@ -4,7 +4,14 @@ import { splitUtf8 } from '../../../functions/core/split-utf8';
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 describe('splitUtf8', () => {
-  const samples = ['', 'plain ascii text', 'naïve café — “quotes”', '日本語のテキスト', '👩‍💻 and 👨‍👩‍👧 emoji', 'a\u00a0b\r\nc\t'];
+  const samples = [
+    '',
+    'plain ascii text',
+    'naïve café — “quotes”',
+    '日本語のテキスト',
+    '👩‍💻 and 👨‍👩‍👧 emoji',
+    'a\u00a0b\r\nc\t',
+  ];
 
   it.each(samples)('joins back exactly and respects the byte limit: %j', (sample) => {
     const text = sample.repeat(37);
