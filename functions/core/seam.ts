@@ -14,9 +14,19 @@ export const MIN_OVERLAP_CHARS = 12;
 /** Longest first line that can be a "here is the continuation:" preamble. */
 const MAX_PREAMBLE_CHARS = 80;
 // Blank space before the line belongs to the preamble: models emit stray newlines around such chatter.
-const PREAMBLE = /^(?:[ \t]*\r?\n)*[ \t]*([^\r\n]*):[ \t]*(?:\r?\n)+/;
+// After it, the line break and one blank line are its formatting ("Here is the continuation:\n\n"); any
+// further line breaks are the continuation's own (it may resume with a new paragraph).
+const PREAMBLE = /^(?:[ \t]*\r?\n)*[ \t]*([^\r\n]*):[ \t]*\r?\n(?:[ \t]*\r?\n)?/;
+// Chatter opens a sentence; a chunk that starts mid-line starts with the lower-case rest of a sentence.
+const STARTS_SENTENCE = /^\p{Lu}/u;
 const LEADING_WHITE_SPACE = /^\s+/;
-const CONTINUING = /continu|here is|here's|picking up|resum|carrying on|where (?:i|we) left off/i;
+/**
+ * A preamble must open like one ("Here is the continuation", "Continuing from where I left off",
+ * "Sure, picking up…"): a document line that merely contains "continuation" and ends with ':' is text,
+ * and since the chunk usually starts mid-line, its first line is often the end of such a line.
+ */
+const CONTINUING =
+  /^(?:(?:sure|okay|ok|certainly|of course|alright|absolutely)[,.!]*\s+)?(?:(?:here(?:'s|’s| is| are)|below is)\b.*\b(?:continu|rest|remain|resum)|continu|resum|picking up|carrying on)/i;
 
 /** How a round's raw text joins the document, and whether a stop sequence ended the document at the seam. */
 export interface JoinResult {
@@ -97,7 +107,7 @@ function preambleLength(chunk: string): number {
   const match = PREAMBLE.exec(chunk);
   const line = match?.[1];
   if (match === null || line === undefined) return 0;
-  if (line.length + 1 > MAX_PREAMBLE_CHARS || !CONTINUING.test(line)) return 0;
+  if (line.length + 1 > MAX_PREAMBLE_CHARS || !STARTS_SENTENCE.test(line) || !CONTINUING.test(line)) return 0;
   return match[0].length;
 }
 

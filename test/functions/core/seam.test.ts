@@ -169,6 +169,13 @@ describe('joinChunk with instruction', () => {
       });
     }
 
+    it('keeps line breaks after the blank line that follows the preamble', () => {
+      const chunk = 'Here is the continuation:\n\n\n\nNew paragraph.';
+      expect(applySeam(sent, chunk, joinChunk('instruction', sent, chunk, []).seam)).toBe(
+        `${sent}\n\nNew paragraph.`,
+      );
+    });
+
     it('removes a preamble followed by a repeated overlap', () => {
       const chunk = `Here is the continuation:\n\n${sent.slice(-15)} and more.`;
       expect(applySeam(sent, chunk, joinChunk('instruction', sent, chunk, []).seam)).toBe(
@@ -185,6 +192,10 @@ describe('joinChunk with instruction', () => {
         `Here is the continuation of ${'a very long line '.repeat(5)}:\n\nmore`,
       ],
       ['text after the colon', 'Here is the continuation: it\n\nmore'],
+      ['a document line that mentions continuation', 'Boundary machine between continuation:\n\n## Next'],
+      ['the rest of a line that started in the document', 'n under compass continuation cinder:\n\nOn'],
+      ['a lower-case opener (mid-sentence text)', ' continuation quiet signal sequence:\n\nCopper'],
+      ['"here is" without continuing', 'Here is the plan:\n\n- step one'],
     ]) {
       it(`keeps an ambiguous first line: ${why}`, () => {
         expect(joinChunk('instruction', sent, chunk as string, []).seam.chunkFrom).toBe(0);
