@@ -30,7 +30,7 @@ const inputSchema = z.strictObject({
   prompt: nonBlankText.optional(),
   messages: z.array(turnSchema).min(1).optional(),
   system: nonBlankText.optional(),
-  modelId: z.string().trim().min(1).optional(),
+  modelId: z.string().regex(/^\S+$/).optional(),
   api: z.enum(['converse', 'invoke']).optional(),
   // Its range depends on the model, so it is checked after the model id is known.
   maxTokensPerRound: z.unknown().optional(),
@@ -52,7 +52,7 @@ const EXPECTATIONS: Record<string, string> = {
   'messages[].role': '"user" or "assistant"',
   'messages[].text': 'a non-empty string (not only white space)',
   system: 'a non-empty string (or left out)',
-  modelId: 'a non-empty Bedrock model or inference-profile id',
+  modelId: 'a Bedrock model or inference-profile id (non-empty, no spaces)',
   api: '"converse" or "invoke"',
   maxRounds: `an integer from 1 to ${MAX_ROUNDS_LIMIT}`,
   continuation: '"auto", "prefill" or "instruction"',

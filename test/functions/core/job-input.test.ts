@@ -194,7 +194,8 @@ const INVALID: [string, unknown, string, string[]][] = [
   ],
   ['an empty system', { prompt: 'p', system: '' }, 'system', ['non-empty string']],
   ['a null system', { prompt: 'p', system: null }, 'system', ['null']],
-  ['an empty modelId', { prompt: 'p', modelId: ' ' }, 'modelId', ['model']],
+  ['an empty modelId', { prompt: 'p', modelId: '' }, 'modelId', ['model', 'non-empty']],
+  ['a modelId with spaces', { prompt: 'p', modelId: ' anthropic.claude ' }, 'modelId', ['no spaces']],
   [
     'a model not on the allow-list',
     { prompt: 'p', modelId: 'amazon.nova-pro-v1:0' },
