@@ -170,6 +170,10 @@ export class OfflineRuntime {
   async stop(): Promise<void> {
     await this.emulator?.close();
     await this.dynamo.stop();
+    // A later runtime in this process would take a leftover emulator URL for the user's own endpoint.
+    if (this.emulator && process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME === this.emulator.url) {
+      delete process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+    }
   }
 
   private async invoke(key: HandlerKey, stateInput: unknown): Promise<unknown> {
