@@ -19,6 +19,7 @@ const MAX_PREAMBLE_CHARS = 80;
 const PREAMBLE = /^(?:[ \t]*\r?\n)*[ \t]*([^\r\n]*):[ \t]*\r?\n(?:[ \t]*\r?\n)?/;
 // Chatter opens a sentence; a chunk that starts mid-line starts with the lower-case rest of a sentence.
 const STARTS_SENTENCE = /^\p{Lu}/u;
+const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const LEADING_WHITE_SPACE = /^\s+/;
 /**
  * A preamble must open like one ("Here is the continuation", "Continuing from where I left off",
@@ -126,7 +127,8 @@ function repeatLength(sent: string, chunk: string): number {
 
 /**
  * Length of the longest suffix of `sent` that is a prefix of `chunk`, if it is at least
- * MIN_OVERLAP_CHARS long and not only white space (indentation or blank lines repeat legitimately);
+ * MIN_OVERLAP_CHARS long and holds a letter or digit (white space and punctuation alone — indentation,
+ * blank lines, table rules like `| --- | --- ` — repeat legitimately);
  * else 0. Knuth-Morris-Pratt over the last characters of `sent`: linear, whatever the sizes.
  */
 function overlapLength(sent: string, chunk: string): number {
@@ -141,7 +143,7 @@ function overlapLength(sent: string, chunk: string): number {
     }
     if (sent[i] === pattern[matched]) matched++;
   }
-  if (matched < MIN_OVERLAP_CHARS || pattern.slice(0, matched).trim() === '') return 0;
+  if (matched < MIN_OVERLAP_CHARS || !HAS_WORD_CHARACTER.test(pattern.slice(0, matched))) return 0;
   return matched;
 }
 

@@ -131,6 +131,12 @@ describe('joinChunk with instruction', () => {
       expect(joinChunk('instruction', code, chunk, []).seam.chunkFrom).toBe(0);
     });
 
+    it('keeps a repeat of punctuation and white space only (markdown table rules recur)', () => {
+      const table = '| A | B | C | D |\n| --- | --- ';
+      const chunk = '| --- | --- |\n| a | b | c | d |';
+      expect(applySeam(table, chunk, joinChunk('instruction', table, chunk, []).seam)).toBe(table + chunk);
+    });
+
     it('removes a repeat of CJK and emoji text', () => {
       const text = '第一章：长文本生成的故事 😀👩‍👩‍👧 继续';
       const chunk = `${text.slice(-14)}下一句。`;
