@@ -11,10 +11,10 @@ export const JOB_VARIANTS = [
 ] as const;
 
 /**
- * Instruction-mode imperfections every scenario turns on: repeated overlaps and preamble lines, which the
- * seam removes. (Stray leading white space is left out: by design it is kept as the model's own text.)
+ * Instruction-mode imperfections every scenario turns on: the model repeats the end of the text it was
+ * given (at least the seam's 12-character minimum; shorter repeats count as real text by design).
  */
-export const SCENARIO_QUIRKS = { seed: 11, overlapRate: 0.4, preambleRate: 0.15 } as const;
+export const SCENARIO_QUIRKS = { seed: 11, overlapRate: 0.4, overlapChars: [12, 80] } as const;
 
 /** The execution input of job `index` of a scenario: a variant, a prompt unique to the job, its length. */
 export function jobInput(

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { KILL_POINTS, runInterruptedRounds } from './interrupted-rounds';
+
+describe('round attempts killed at each point, many seeded times', () => {
+  it('loses and duplicates nothing, and calls Bedrock again only when the round was not stored', async () => {
+    const report = await runInterruptedRounds({
+      seeds: 32,
+      documentTokens: 500,
+      maxTokensPerRound: 110,
+      killRate: 0.6,
+    });
+    expect(report.problems).toEqual([]);
+    expect(report.jobs).toBe(32);
+    expect(report.exactJobs).toBe(32);
+    expect(report.charactersLost).toBe(0);
+    expect(report.charactersDuplicated).toBe(0);
+    for (const point of KILL_POINTS) expect(report.faults[point] ?? 0).toBeGreaterThan(2);
+    expect(report.faults['two attempts of a round at once'] ?? 0).toBeGreaterThan(0);
+  });
+});
