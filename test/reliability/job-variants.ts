@@ -1,3 +1,5 @@
+import type { InstructionQuirks } from '../../local/bedrock-emulator';
+
 /**
  * The kinds of job the scenarios cycle through, so every fault meets both APIs and every continuation
  * strategy: prefill over Converse and over InvokeModel, explicit instruction mode, and `auto` on a model
@@ -14,7 +16,7 @@ export const JOB_VARIANTS = [
  * Instruction-mode imperfections every scenario turns on: the model repeats the end of the text it was
  * given (at least the seam's 12-character minimum; shorter repeats count as real text by design).
  */
-export const SCENARIO_QUIRKS = { seed: 11, overlapRate: 0.4, overlapChars: [12, 80] } as const;
+export const SCENARIO_QUIRKS: InstructionQuirks = { seed: 11, overlapRate: 0.4, overlapChars: [12, 80] };
 
 /** The execution input of job `index` of a scenario: a variant, a prompt unique to the job, its length. */
 export function jobInput(
