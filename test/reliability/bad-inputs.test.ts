@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { BAD_EXECUTION_INPUTS, runBadExecutionInputs } from './bad-inputs';
+
+describe('bad execution input on the real definition', () => {
+  it('every case fails with InvalidInputError naming the field or limit, and writes nothing', async () => {
+    const report = await runBadExecutionInputs('bad execution inputs', BAD_EXECUTION_INPUTS);
+    expect(report.problems).toEqual([]);
+    expect(report.badInputs).toBe(BAD_EXECUTION_INPUTS.length);
+    expect(report.badInputsRefused).toBeGreaterThanOrEqual(20);
+    expect(report.badInputsRefused).toBe(report.badInputs);
+  });
+});
