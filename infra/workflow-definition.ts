@@ -42,8 +42,9 @@ function lambdaStep(scope: Construct, name: string, fn: TimedFunction, payload: 
  * The Longform workflow (DESIGN §1), JSONPath only so the same definition runs offline:
  * `Initialize job` → `Generate next part` (again while the model stopped at the token limit) →
  * `Finalize job` → `Document ready`, or `Job ended early` when the job stopped for another reason
- * (context full, blocked, round limit). An error left after retries goes to `Record failure` →
- * `Job failed`, both carrying the error's name and message.
+ * (context full, blocked, round limit). An error of `Initialize job` or `Finalize job` left after
+ * retries goes to `Record failure` → `Job failed`, both carrying the error's name and message; an error
+ * of `Generate next part` fails the execution on that step, where a redrive resumes it.
  */
 export function workflowDefinition(
   scope: Construct,
@@ -70,10 +71,14 @@ export function workflowDefinition(
       .addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.failure' });
 
   const initialize = step('Initialize job', 'initialize', { jobId, input: JsonPath.entirePayload });
-  const generate = step('Generate next part', 'generateRound', {
+  // No Catch here on purpose: an error left after retries fails the execution on this very step, so a
+  // Step Functions redrive re-runs it and the job continues from its stored rounds. (A Catch would end
+  // in a Fail state, and a redrive restarts at the failed state.) The round handler records the failure
+  // on the job itself.
+  const generate = lambdaStep(scope, 'Generate next part', functions.generateRound, {
     jobId: JsonPath.stringAt('$.jobId'),
     round: JsonPath.numberAt('$.nextRound'),
-  });
+  }).addRetry(TRANSIENT_RETRY);
   const finalize = step('Finalize job', 'finalize', { jobId: JsonPath.stringAt('$.jobId') });
 
   const isFinished = new Choice(scope, 'Is the document finished?', {

@@ -2,6 +2,7 @@ import './node20-polyfill';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { JobStore } from '../functions/adapters/job-store';
+import { describeFailure } from '../functions/core/failure-description';
 import { buildLocalDefinition, type HandlerKey, type LocalDefinition } from '../infra/local-definition';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from './bedrock-emulator';
 import { createLambdaContext } from './lambda-context';
@@ -158,7 +159,8 @@ export class OfflineRuntime {
       (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
       (error: unknown): ExecutionOutcome => {
         if (error instanceof ExecutionError && error.cause instanceof Error) {
-          return { status: 'FAILED', error: error.cause.name, cause: error.cause.message };
+          const failure = describeFailure({ Error: error.cause.name, Cause: error.cause.message });
+          return { status: 'FAILED', error: failure.error, cause: failure.cause };
         }
         throw error;
       },

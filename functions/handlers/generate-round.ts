@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { generateReply } from '../adapters/bedrock-model';
 import { LongformError } from '../core/errors';
-import { runRound } from '../workflow/run-round';
+import { runRoundRecordingFailure } from '../workflow/run-round';
 import { bedrockClient, jobStore } from './shared/clients';
 import { logger, metrics } from './shared/powertools';
 
@@ -21,7 +21,7 @@ export const handler = async (event: GenerateRoundEvent, context: Context) => {
   logger.appendKeys({ jobId: event.jobId, round: event.round });
   const client = bedrockClient();
   try {
-    const report = await runRound(
+    const report = await runRoundRecordingFailure(
       jobStore(),
       (config, conversation) =>
         generateReply(client, config, conversation, context.getRemainingTimeInMillis() - WRITE_RESERVE_MS),
@@ -55,6 +55,10 @@ export const handler = async (event: GenerateRoundEvent, context: Context) => {
     });
     metrics.addDimension('ErrorName', name);
     metrics.addMetric('RoundErrors', MetricUnit.Count, 1);
+    if (error instanceof Error) {
+      // Lambda puts the stack into the execution's error cause; the console shows the name and message only.
+      error.stack = `${error.name}: ${error.message}`;
+    }
     throw error;
   } finally {
     metrics.publishStoredMetrics();

@@ -1,7 +1,7 @@
 import type { TimedReply } from '../adapters/bedrock-model';
 import type { JobRecord, JobStore, RoundRecord } from '../adapters/job-store';
 import { buildConversation, resolveStrategy } from '../core/conversation';
-import { JobNotFoundError, PrefillRejectedError } from '../core/errors';
+import { JobNotFoundError, LongformError, PrefillRejectedError } from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
 import type { JobStatus } from '../core/job-status';
 import { joinChunk } from '../core/seam';
@@ -36,6 +36,29 @@ export interface RoundReport {
 }
 
 /**
+ * Runs a round and, when it fails for good (an error Step Functions does not retry), marks the job
+ * FAILED with the error's name and message before rethrowing it: the `Generate next part` step has no
+ * Catch, so that a redrive can resume it, and this is where the failure is recorded instead.
+ */
+export async function runRoundRecordingFailure(
+  store: JobStore,
+  callModel: CallModel,
+  jobId: string,
+  round: number,
+): Promise<RoundReport> {
+  try {
+    return await runRound(store, callModel, jobId, round);
+  } catch (error) {
+    const retriable = error instanceof LongformError && error.retriable;
+    if (!retriable && !(error instanceof JobNotFoundError)) {
+      const { name, message } = error instanceof Error ? error : new Error(String(error));
+      await store.failJob(jobId, { name, message });
+    }
+    throw error;
+  }
+}
+
+/**
  * Runs round `round` of a job, safe to repeat at every point (DESIGN §4): a round already committed is
  * reused without calling Bedrock, and a job already advanced past it returns the stored result. An
  * `auto` job whose model rejects prefill switches to instruction, records it, and redoes the round.
@@ -49,6 +72,11 @@ export async function runRound(
   let job = await store.getJob(jobId);
   if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist; start it with a prompt first`);
 
+  if (job.status === 'FAILED' && job.nextRound === round) {
+    // Only a redrive (or a resume) runs a round of a failed job again: the cause is meant to be gone.
+    await store.reopenJob(jobId);
+    job = { ...job, status: 'RUNNING' };
+  }
   if (job.nextRound > round || job.status !== 'RUNNING') {
     const last = await store.getRound(jobId, Math.min(round, job.nextRound - 1));
     return stored(job, last, 'stored-job');

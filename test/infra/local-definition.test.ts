@@ -140,7 +140,7 @@ describe('buildLocalDefinition', () => {
     expect(end).toMatchObject({ type: 'ExecutionFailed', Error: 'ContextFull', Cause: 'window full' });
   });
 
-  it('retries a transient error, then records a permanent one and fails with its name and message', async () => {
+  it('retries a transient round error, then fails on the round step itself so a redrive resumes there', async () => {
     let attempts = 0;
     const { calls, end } = await run({
       initialize: (p) => ({ jobId: p.jobId, nextRound: 1 }),
@@ -149,18 +149,30 @@ describe('buildLocalDefinition', () => {
         if (attempts === 1) throw named('BedrockThrottlingError', 'slow down');
         throw named('BedrockAccessDeniedError', 'no access');
       },
+    });
+    expect(attempts).toBe(2);
+    expect(calls.every((call) => !call.startsWith('recordFailure'))).toBe(true);
+    expect(end).toMatchObject({
+      type: 'ExecutionFailed',
+      Error: 'BedrockAccessDeniedError',
+      Cause: 'no access',
+    });
+  });
+
+  it('records an initialization failure and fails with its name and clean message', async () => {
+    const { calls, end } = await run({
+      initialize: () => {
+        throw named('InvalidInputError', 'maxRounds must be an integer from 1 to 2000 (got 0)');
+      },
       recordFailure: (p) => {
         const failure = p.failure as { Error: string; Cause: string };
         return { jobId: p.jobId, error: failure.Error, cause: 'clean message' };
       },
     });
-    expect(attempts).toBe(2);
-    expect(calls.at(-1)).toMatch(
-      /^recordFailure:\{"jobId":"job-1","failure":\{"Error":"BedrockAccessDeniedError"/,
-    );
+    expect(calls.at(-1)).toMatch(/^recordFailure:\{"jobId":"job-1","failure":\{"Error":"InvalidInputError"/);
     expect(end).toMatchObject({
       type: 'ExecutionFailed',
-      Error: 'BedrockAccessDeniedError',
+      Error: 'InvalidInputError',
       Cause: 'clean message',
     });
   });

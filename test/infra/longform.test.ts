@@ -136,7 +136,8 @@ describe('Longform state machine', () => {
 
   it('catches every error of the workflow tasks into Record failure, keeping the input', () => {
     for (const [name, task] of tasks) {
-      if (isRecordFailure(task)) {
+      // Record failure ends the failure path; Generate next part fails in place so a redrive resumes it.
+      if (isRecordFailure(task) || name === 'Generate next part') {
         expect(task.Catch, name).toBeUndefined();
         continue;
       }

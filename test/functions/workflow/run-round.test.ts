@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobStore, type RoundRecord } from '../../../functions/adapters/job-store';
-import { PrefillRejectedError } from '../../../functions/core/errors';
+import { BedrockAccessDeniedError, PrefillRejectedError } from '../../../functions/core/errors';
 import type { CallModel } from '../../../functions/workflow/run-round';
-import { runRound } from '../../../functions/workflow/run-round';
+import { runRound, runRoundRecordingFailure } from '../../../functions/workflow/run-round';
 import { startJob } from '../../../functions/workflow/start-job';
 import { targetDocument } from '../../../local/bedrock-emulator';
 import {
@@ -205,5 +205,39 @@ describe('a round interrupted at each point and retried', () => {
     expect(called).toBe(false);
     expect(again.source).toBe('stored-job');
     expect(again.result).toEqual(first.result);
+  });
+
+  it('a permanent failure marks the job FAILED; re-running that round (a redrive) reopens it and completes exactly', async () => {
+    const jobId = newJobId();
+    const prompt = 'Redriven after access was granted [emulator:tokens=600]';
+    await startJob(services.store, TEST_DEFAULTS, jobId, { prompt, maxTokensPerRound: 100 });
+    await runRound(services.store, services.callModel, jobId, 1);
+    const denied: CallModel = async () => {
+      throw new BedrockAccessDeniedError("You don't have access to the model with the specified model ID.");
+    };
+    await expect(runRoundRecordingFailure(services.store, denied, jobId, 2)).rejects.toThrow(/access/);
+    const failed = await services.store.getJob(jobId);
+    expect(failed?.status).toBe('FAILED');
+    expect(failed?.failure?.name).toBe('BedrockAccessDeniedError');
+
+    const last = await driveJob(services.store, services.callModel, jobId, 2);
+    expect(last.status).toBe('COMPLETED');
+    expect((await services.store.getJob(jobId))?.failure).toBeUndefined();
+    expect(await services.store.loadDocument(jobId)).toBe(targetDocument({ prompt }));
+  });
+
+  it('a retriable failure leaves the job running for the state machine to retry', async () => {
+    const jobId = newJobId();
+    await startJob(services.store, TEST_DEFAULTS, jobId, {
+      prompt: 'Throttled [emulator:tokens=300]',
+      maxTokensPerRound: 100,
+    });
+    services.emulator.setFaults({ plan: () => 'throttle' });
+    await expect(
+      runRoundRecordingFailure(services.store, services.callModel, jobId, 1),
+    ).rejects.toMatchObject({
+      name: 'BedrockThrottlingError',
+    });
+    expect((await services.store.getJob(jobId))?.status).toBe('RUNNING');
   });
 });
