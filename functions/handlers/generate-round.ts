@@ -45,6 +45,9 @@ export const handler = async (event: GenerateRoundEvent, context: Context) => {
       metrics.addMetric('InputTokens', MetricUnit.Count, report.inputTokens);
       metrics.addMetric('OutputTokens', MetricUnit.Count, result.outputTokens);
       metrics.addMetric('RoundLatency', MetricUnit.Milliseconds, report.latencyMs);
+    } else {
+      // A retry or redrive that found the round already stored: no Bedrock call was made.
+      metrics.addMetric('StoredRoundsReused', MetricUnit.Count, 1);
     }
     return result;
   } catch (error) {
