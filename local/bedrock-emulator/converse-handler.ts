@@ -1,8 +1,8 @@
 /** `POST /model/{id}/converse`: the Converse operation. */
-import { generateContinuation } from './continuation';
 import type { Conversation, Turn } from './conversation';
-import { validateConversation, validateSampling } from './conversation-validation';
+import { validateSampling } from './conversation-validation';
 import type { HandlerContext, HandlerReply } from './handler-context';
+import { answerConversation } from './model-answer';
 import type { ModelSpec } from './model-catalog';
 import { isRecord, parseJsonObject, stringList } from './request-body';
 import { validationError } from './service-error';
@@ -62,15 +62,14 @@ export async function handleConverse(
     top_p: config.topP ?? extra.top_p,
     top_k: extra.top_k,
   });
-  const inputTokens = validateConversation('converse', model, conversation, maxTokens);
-  const generation = generateContinuation({
+  const { inputTokens, generation } = await answerConversation(
+    'converse',
+    model,
     conversation,
     maxTokens,
-    stopSequences: stringList(config.stopSequences),
-    documentTokens: context.documentTokens,
-    quirks: context.quirks,
-  });
-  await context.delay(generation.outputTokens);
+    stringList(config.stopSequences),
+    context,
+  );
   return {
     body: {
       output: {

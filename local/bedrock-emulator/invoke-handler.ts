@@ -1,9 +1,9 @@
 /** `POST /model/{id}/invoke`: InvokeModel with an Anthropic Messages body. */
 import { randomBytes } from 'node:crypto';
-import { generateContinuation } from './continuation';
 import type { Conversation, Turn } from './conversation';
-import { validateConversation, validateSampling } from './conversation-validation';
+import { validateSampling } from './conversation-validation';
 import type { HandlerContext, HandlerReply } from './handler-context';
+import { answerConversation } from './model-answer';
 import type { ModelSpec } from './model-catalog';
 import { isRecord, type JsonRecord, parseJsonObject, stringList } from './request-body';
 import { validationError } from './service-error';
@@ -85,15 +85,14 @@ export async function handleInvoke(
   const maxTokens = maxTokensOf(model, body.max_tokens);
   const conversation = toConversation(body);
   validateSampling('invoke', model, body);
-  const inputTokens = validateConversation('invoke', model, conversation, maxTokens);
-  const generation = generateContinuation({
+  const { inputTokens, generation } = await answerConversation(
+    'invoke',
+    model,
     conversation,
     maxTokens,
-    stopSequences: stringList(body.stop_sequences),
-    documentTokens: context.documentTokens,
-    quirks: context.quirks,
-  });
-  await context.delay(generation.outputTokens);
+    stringList(body.stop_sequences),
+    context,
+  );
   return {
     body: {
       id: `msg_bdrk_${randomBytes(12).toString('hex')}`,
