@@ -144,20 +144,12 @@ export class JobStore {
       createdAt: at,
       updatedAt: at,
     };
-    try {
-      await this.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...this.key(jobId, 'META'), ...record, [TTL_ATTRIBUTE]: this.expiry() },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+    const created = await this.putIfAbsent({
+      ...this.key(jobId, 'META'),
+      ...record,
+      [TTL_ATTRIBUTE]: this.expiry(),
+    });
+    return created ? 'created' : 'exists';
   }
 
   /** Moves a client-stored job from PENDING to RUNNING; a job already running is left as it is. */
@@ -220,20 +212,12 @@ export class JobStore {
       );
     }
     const stored: StoredRound = { ...record, text: first, attemptId, partCount: rest.length + 1 };
-    try {
-      await this.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...this.key(jobId, roundKey(record.round)), ...stored, [TTL_ATTRIBUTE]: expiresAt },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-        }),
-      );
-      return 'written';
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
-      throw error;
-    }
+    const written = await this.putIfAbsent({
+      ...this.key(jobId, roundKey(record.round)),
+      ...stored,
+      [TTL_ATTRIBUTE]: expiresAt,
+    });
+    return written ? 'written' : 'exists';
   }
 
   /** Advances META past `advance.round`; `'stale'` when META is no longer at that round (a retry). */
@@ -390,6 +374,24 @@ export class JobStore {
       for await (const page of pages) yield* page.Items ?? [];
     } catch (error) {
       throw classifyStoreError(error);
+    }
+  }
+
+  /** Writes an item unless one with its key exists; `false` (nothing written) when it does. */
+  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
