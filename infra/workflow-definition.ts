@@ -54,7 +54,7 @@ export function workflowDefinition(
 
   const recordFailure = lambdaStep(scope, 'Record failure', functions.recordFailure, {
     jobId,
-    failure: JsonPath.objectAt('$.failure'),
+    failure: JsonPath.objectAt('$'),
   })
     .addRetry(SERVICE_RETRY)
     .next(
@@ -68,7 +68,11 @@ export function workflowDefinition(
   const step = (name: string, key: HandlerKey, payload: Record<string, unknown>) =>
     lambdaStep(scope, name, functions[key], payload)
       .addRetry(TRANSIENT_RETRY)
-      .addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.failure' });
+      // No ResultPath: the error output replaces the state. The execution input may not be an object (a
+      // JSON string or array), and a ResultPath inside it would itself fail with
+      // States.ResultPathMatchFailure. (An explicit "$" means the same on AWS, but aws-local-stepfunctions
+      // reads it as a key named "$".)
+      .addCatch(recordFailure, { errors: [Errors.ALL] });
 
   const initialize = step('Initialize job', 'initialize', { jobId, input: JsonPath.entirePayload });
   // No Catch here on purpose: an error left after retries fails the execution on this very step, so a

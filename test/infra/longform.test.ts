@@ -82,7 +82,7 @@ describe('Longform state machine', () => {
       Parameters: { 'jobId.$': '$.jobId', 'round.$': '$.nextRound' },
     });
     expect(definition.States['Record failure']).toMatchObject({
-      Parameters: { 'jobId.$': '$$.Execution.Name', 'failure.$': '$.failure' },
+      Parameters: { 'jobId.$': '$$.Execution.Name', 'failure.$': '$' },
       Next: 'Job failed',
     });
   });
@@ -117,7 +117,7 @@ describe('Longform state machine', () => {
         BackoffRate: 2,
         MaxDelaySeconds: 60,
         JitterStrategy: 'FULL',
-        MaxAttempts: 8,
+        MaxAttempts: 15,
       });
       const errors = retry?.ErrorEquals as string[];
       expect(errors, name).toEqual(expect.arrayContaining(LAMBDA_ERRORS));
@@ -134,16 +134,14 @@ describe('Longform state machine', () => {
     }
   });
 
-  it('catches every error of the workflow tasks into Record failure, keeping the input', () => {
+  it('catches every error of Initialize and Finalize into Record failure, the error output replacing the state', () => {
     for (const [name, task] of tasks) {
       // Record failure ends the failure path; Generate next part fails in place so a redrive resumes it.
       if (isRecordFailure(task) || name === 'Generate next part') {
         expect(task.Catch, name).toBeUndefined();
         continue;
       }
-      expect(task.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Record failure' },
-      ]);
+      expect(task.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'Record failure' }]);
     }
   });
 
