@@ -2,7 +2,12 @@ import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand } from '@aws-
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import { buildAnthropicBody, buildConverseRequest } from '../core/bedrock-request';
 import { classifyBedrockError } from '../core/error-classification';
-import { RoundDeadlineError } from '../core/errors';
+import {
+  BedrockAccessDeniedError,
+  BedrockModelNotFoundError,
+  type LongformError,
+  RoundDeadlineError,
+} from '../core/errors';
 import type { ChatTurn, JobConfig } from '../core/job-config';
 import { type ModelReply, parseAnthropicResponse, parseConverseOutput } from '../core/model-reply';
 
@@ -56,7 +61,7 @@ export async function generateReply(
         { cause: error },
       );
     }
-    throw classifyBedrockError(error);
+    throw withModelId(classifyBedrockError(error), config.modelId);
   } finally {
     clearTimeout(timer);
   }
@@ -86,4 +91,18 @@ async function send(
   >[0];
   const output = await client.send(new ConverseCommand(request), { abortSignal });
   return parseConverseOutput(output);
+}
+
+/**
+ * Bedrock's "not found" and "access denied" messages do not say which model they mean; a job names one,
+ * so the error does too (the fix is usually the model id or its model access).
+ */
+function withModelId(error: LongformError, modelId: string): LongformError {
+  if (error instanceof BedrockModelNotFoundError) {
+    return new BedrockModelNotFoundError(`modelId ${modelId}: ${error.message}`, { cause: error.cause });
+  }
+  if (error instanceof BedrockAccessDeniedError) {
+    return new BedrockAccessDeniedError(`modelId ${modelId}: ${error.message}`, { cause: error.cause });
+  }
+  return error;
 }
