@@ -4,7 +4,13 @@ import { type CallModel, type RoundResult, runRound } from '../../functions/work
 import { startJob } from '../../functions/workflow/start-job';
 import { targetDocument } from '../../local/bedrock-emulator';
 import { createRandom, type SeededRandom } from '../../local/bedrock-emulator/seeded-random';
-import { startLocalServices, TEST_DEFAULTS, TEST_TABLE } from '../support/local-services';
+import {
+  driveJob,
+  type LocalServices,
+  startLocalServices,
+  TEST_DEFAULTS,
+  TEST_TABLE,
+} from '../support/local-services';
 import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 
@@ -127,7 +133,11 @@ export async function runInterruptedRounds(options: InterruptedRoundsOptions): P
         }
         round = result.nextRound;
       }
-      recorder.document(jobId, await store.loadDocument(jobId), targetDocument(input));
+      recorder.document(
+        jobId,
+        await store.loadDocument(jobId),
+        await referenceDocument(services, jobId, input, recorder),
+      );
       const mostCalls = attempts.rounds + attempts.killsBeforeStored + attempts.doubled;
       if (modelCalls > mostCalls) {
         recorder.problem(
@@ -140,6 +150,33 @@ export async function runInterruptedRounds(options: InterruptedRoundsOptions): P
     await services.stop();
   }
   return recorder.finish();
+}
+
+/**
+ * What the job must produce whatever its attempts went through. Prefill reproduces the target document
+ * exactly. Instruction mode joins what the model wrote, and a repeat the join cannot tell from real text
+ * (see `functions/core/seam.ts`) makes even an undisturbed run differ from the target: the reference is
+ * then the same job run once without kills (the emulator's quirks depend only on the request, so that
+ * run sees the same replies), and the difference from the target is noted, not counted as a fault's loss.
+ */
+async function referenceDocument(
+  services: LocalServices,
+  jobId: string,
+  input: ReturnType<typeof jobInput>,
+  recorder: ScenarioRecorder,
+): Promise<string> {
+  const target = targetDocument(input);
+  if (input.continuation === 'prefill') return target;
+  const undisturbedId = `${jobId}-undisturbed`;
+  await startJob(services.store, TEST_DEFAULTS, undisturbedId, input);
+  await driveJob(services.store, services.callModel, undisturbedId);
+  const undisturbed = await services.store.loadDocument(undisturbedId);
+  if (undisturbed !== target) {
+    recorder.note(
+      `${jobId}: instruction-mode join differs from the target even without kills (seam ambiguity)`,
+    );
+  }
+  return undisturbed;
 }
 
 /**
