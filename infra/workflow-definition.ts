@@ -74,7 +74,9 @@ export function workflowDefinition(
       // reads it as a key named "$".)
       .addCatch(recordFailure, { errors: [Errors.ALL] });
 
-  const initialize = step('Initialize job', 'initialize', { jobId, input: JsonPath.entirePayload });
+  // The execution input from the context object rather than `$`: the interpreter cannot select `$` from a
+  // `null` input, and the handler must see any input to refuse it with InvalidInputError.
+  const initialize = step('Initialize job', 'initialize', { jobId, input: JsonPath.executionInput });
   // No Catch here on purpose: an error left after retries fails the execution on this very step, so a
   // Step Functions redrive re-runs it and the job continues from its stored rounds. (A Catch would end
   // in a Fail state, and a redrive restarts at the failed state.) The round handler records the failure

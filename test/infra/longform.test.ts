@@ -75,7 +75,7 @@ describe('Longform state machine', () => {
       expect(task).not.toHaveProperty('OutputPath');
     }
     expect(definition.States['Initialize job']).toMatchObject({
-      Parameters: { 'jobId.$': '$$.Execution.Name', 'input.$': '$' },
+      Parameters: { 'jobId.$': '$$.Execution.Name', 'input.$': '$$.Execution.Input' },
       Next: 'Generate next part',
     });
     expect(definition.States['Generate next part']).toMatchObject({
