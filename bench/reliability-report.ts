@@ -3,7 +3,8 @@
  * scenarios of test/reliability at full size and prints what was injected and measured. Exits non-zero
  * when any character was lost or duplicated, a job did not end exact, or a bad input was not refused.
  */
-import '../local/node20-polyfill';
+// Dummy local credentials, quiet Powertools and the Node 20 polyfill, as for the test suites.
+import '../test/setup-env';
 import {
   BAD_EXECUTION_INPUTS,
   NON_OBJECT_EXECUTION_INPUTS,
@@ -21,16 +22,6 @@ import { runLargeInputs } from '../test/reliability/large-inputs';
 import { runAbortedExecutions, runPermanentFailureResumed } from '../test/reliability/resumed-jobs';
 import type { ScenarioReport } from '../test/reliability/scenario-report';
 import { runConcurrentJobs, runSameJobTwice } from '../test/reliability/shared-store';
-
-// Local servers accept any credentials; the SDK only needs some to sign with.
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID = 'longform-local';
-process.env.AWS_SECRET_ACCESS_KEY = 'longform-local';
-delete process.env.AWS_SESSION_TOKEN;
-delete process.env.AWS_PROFILE;
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
   () =>
