@@ -1,6 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { OfflineRuntime } from '../local/offline-runtime';
+import { writeDocument, writeStdout } from './document-output';
 import { failureLine, type JobSummary, shouldWriteDocument, summarize } from './job-report';
 import { ProgressReporter } from './progress-reporter';
 
@@ -34,32 +33,15 @@ export async function executeJob(
   const job = await runtime.store.getJob(options.jobId);
   const summary: JobSummary = summarize(options.jobId, job, outcome, Date.now() - started);
   if (shouldWriteDocument(job)) {
-    if (options.out) {
-      await writeDocumentFile(runtime, options.jobId, options.out);
-      summary.out = options.out;
-    } else if (options.json) {
+    if (options.json && !options.out) {
       summary.document = await runtime.store.loadDocument(options.jobId);
     } else {
-      for await (const piece of runtime.store.streamDocument(options.jobId)) await writeStdout(piece);
+      await writeDocument(runtime.store, options.jobId, options.out);
+      if (options.out) summary.out = options.out;
     }
   }
   if (options.json) await writeStdout(`${JSON.stringify(summary)}\n`);
   if (summary.status === 'COMPLETED') return 0;
   process.stderr.write(`${failureLine(summary)}\n`);
   return 1;
-}
-
-/** Writes to a temporary file beside the target, then renames: `--out` never holds a half-written document. */
-async function writeDocumentFile(runtime: OfflineRuntime, jobId: string, out: string): Promise<void> {
-  const temporary = join(dirname(out), `.${process.pid}.longform.tmp`);
-  const pieces: Buffer[] = [];
-  for await (const piece of runtime.store.streamDocument(jobId)) pieces.push(Buffer.from(piece, 'utf8'));
-  await writeFile(temporary, Buffer.concat(pieces));
-  await rename(temporary, out);
-}
-
-function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
-  );
 }

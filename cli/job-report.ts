@@ -13,7 +13,7 @@ export interface JobSummary {
   strategy: string | null;
   usage: { inputTokens: number; outputTokens: number };
   characters: number;
-  elapsedMs: number;
+  elapsedMs?: number;
   error?: string;
   cause?: string;
   out?: string;
@@ -25,25 +25,32 @@ export function shouldWriteDocument(job: JobRecord | undefined): boolean {
   return job !== undefined && TEXT_KEPT_STATUSES.has(job.status);
 }
 
-/** Builds the summary from the stored job and the execution outcome (the job may not exist: bad input). */
+/**
+ * Builds the summary from the stored job and, after a run, the execution outcome. The job may not exist
+ * (input refused before anything was written). An execution that failed while its job was still running
+ * (retries ran out on a transient error) is reported FAILED: `resume` continues it.
+ */
 export function summarize(
   jobId: string,
   job: JobRecord | undefined,
-  outcome: ExecutionOutcome,
-  elapsedMs: number,
+  outcome?: ExecutionOutcome,
+  elapsedMs?: number,
 ): JobSummary {
-  const failed = outcome.status === 'FAILED';
+  const executionFailed = outcome?.status === 'FAILED';
+  const failure = executionFailed
+    ? { name: outcome.error, message: outcome.cause }
+    : job?.failure && { name: job.failure.name, message: job.failure.message };
   return {
     jobId,
-    status: job?.status ?? 'FAILED',
+    status: !job || (executionFailed && job.status === 'RUNNING') ? 'FAILED' : job.status,
     rounds: job ? job.nextRound - 1 : 0,
     stopReason: job?.stopReason ?? null,
     strategy: job?.strategy ?? null,
     usage: job?.usage ?? { inputTokens: 0, outputTokens: 0 },
     characters: job?.documentCharacters ?? 0,
-    elapsedMs,
-    ...(failed && outcome.error ? { error: outcome.error } : {}),
-    ...(failed && outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+    ...(elapsedMs !== undefined ? { elapsedMs } : {}),
+    ...(failure?.name ? { error: failure.name } : {}),
+    ...(failure?.message !== undefined ? { cause: failure.message } : {}),
   };
 }
 

@@ -2,8 +2,10 @@ import './process-setup';
 import { InvalidInputError } from '../functions/core/errors';
 import { CliUsageError } from './cli-usage-error';
 import { emulatorCommand } from './commands/emulator';
+import { resultCommand } from './commands/result';
 import { resumeCommand } from './commands/resume';
 import { runCommand } from './commands/run';
+import { statusCommand } from './commands/status';
 
 const HELP = `Longform: generate documents longer than one model response allows.
 
@@ -17,6 +19,10 @@ Commands:
       --data-dir DIR (keep jobs on disk)  --job-id ID  --json (summary object on stdout)
   resume JOB_ID --data-dir DIR [--out FILE] [--json] [--bedrock emulator|aws]
                     Continue a stored job from its last stored round.
+  status JOB_ID (--data-dir DIR | --table NAME) [--json]
+                    A job's status, rounds, stop reason, usage and size (offline, or a deployed stack's table).
+  result JOB_ID (--data-dir DIR | --table NAME) [--out FILE]
+                    Write a job's document as stored so far.
   emulator [--port N]
                     Serve the Bedrock Runtime emulator and print its URL.
   help              Show this text.
@@ -26,6 +32,8 @@ Exit status: 0 when the job completed; 1 when it did not (one line on stderr say
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runCommand,
   resume: resumeCommand,
+  status: statusCommand,
+  result: resultCommand,
   emulator: emulatorCommand,
 };
 

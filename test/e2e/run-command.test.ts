@@ -1,28 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_EMULATOR_DOCUMENT_TOKENS } from '../../cli/commands/run';
 import { targetDocument } from '../../local/bedrock-emulator';
-
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-
-/** Runs the CLI as a user would, in a child process with a clean view of the AWS variables. */
-function longform(args: string[]) {
-  const env = { ...process.env };
-  for (const name of ['AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'AWS_ENDPOINT_URL_DYNAMODB', 'TABLE_NAME'])
-    delete env[name];
-  const result = spawnSync(TSX, ['cli/main.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { runCli as longform } from '../support/cli-process';
 
 describe('longform run', () => {
-  it('writes the multi-round document to --out exactly, with progress on stderr', () => {
+  it('writes the multi-round document to --out exactly, with progress on stderr', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'longform-')), 'doc.md');
     const prompt = 'A CLI document with spaces, 長文 and 👩‍💻';
-    const result = longform(['run', prompt, '--max-tokens-per-round', '700', '--out', out]);
-    expect(result.status).toBe(0);
+    const result = await longform(['run', prompt, '--max-tokens-per-round', '700', '--out', out]);
+    expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('');
     expect(readFileSync(out)).toEqual(
       Buffer.from(targetDocument({ prompt, defaultTokens: CLI_EMULATOR_DOCUMENT_TOKENS }), 'utf8'),
@@ -32,14 +21,22 @@ describe('longform run', () => {
     expect(roundLines.at(-1)).toMatch(/end_turn/);
   });
 
-  it('prints the document on stdout, or one JSON summary with --json', () => {
+  it('prints the document on stdout, or one JSON summary with --json', async () => {
     const prompt = 'Summary please [emulator:tokens=600]';
-    const plain = longform(['run', prompt, '--max-tokens-per-round', '200', '--api', 'invoke']);
-    expect(plain.status).toBe(0);
+    const plain = await longform(['run', prompt, '--max-tokens-per-round', '200', '--api', 'invoke']);
+    expect(plain.exitCode).toBe(0);
     expect(plain.stdout).toBe(targetDocument({ prompt }));
 
-    const json = longform(['run', prompt, '--max-tokens-per-round', '200', '--json', '--job-id', 'cli-json']);
-    expect(json.status).toBe(0);
+    const json = await longform([
+      'run',
+      prompt,
+      '--max-tokens-per-round',
+      '200',
+      '--json',
+      '--job-id',
+      'cli-json',
+    ]);
+    expect(json.exitCode).toBe(0);
     const summary = JSON.parse(json.stdout);
     expect(summary).toMatchObject({
       jobId: 'cli-json',
@@ -53,24 +50,24 @@ describe('longform run', () => {
     expect(summary.usage.outputTokens).toBeGreaterThan(500);
   });
 
-  it('refuses bad input with one line naming the field, a non-zero exit and no stack trace', () => {
-    const result = longform(['run', 'x', '--max-rounds', '0']);
-    expect(result.status).toBe(1);
+  it('refuses bad input with one line naming the field, a non-zero exit and no stack trace', async () => {
+    const result = await longform(['run', 'x', '--max-rounds', '0']);
+    expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/FAILED \(InvalidInputError: .*maxRounds/);
   });
 
-  it('reports a usage error with exit code 2', () => {
-    const result = longform(['run', 'x', '--max-rounds', 'many']);
-    expect(result.status).toBe(2);
+  it('reports a usage error with exit code 2', async () => {
+    const result = await longform(['run', 'x', '--max-rounds', 'many']);
+    expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe('longform: --max-rounds must be a number (got "many")');
   });
 
-  it('stops at --max-rounds 1000 bound checks and accepts 1000', () => {
-    const result = longform(['run', 'Short [emulator:tokens=120]', '--max-rounds', '1000', '--json']);
-    expect(result.status).toBe(0);
+  it('accepts --max-rounds 1000', async () => {
+    const result = await longform(['run', 'Short [emulator:tokens=120]', '--max-rounds', '1000', '--json']);
+    expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).status).toBe('COMPLETED');
   });
 });

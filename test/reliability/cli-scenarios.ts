@@ -7,8 +7,8 @@ import { startBedrockEmulator, targetDocument } from '../../local/bedrock-emulat
 import { createRandom } from '../../local/bedrock-emulator/seeded-random';
 import { startLocalDynamoDb } from '../../local/local-dynamodb';
 import { LOCAL_TABLE_NAME } from '../../local/offline-runtime';
+import { runCli, startCli } from '../support/cli-process';
 import { startBedrockGate } from './bedrock-gate';
-import { runCli, startCli } from './cli-process';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 
 /** One bad command line and how `longform` must refuse it. */

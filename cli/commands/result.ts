@@ -1,0 +1,27 @@
+import { CliUsageError } from '../cli-usage-error';
+import { writeDocument } from '../document-output';
+import { parseJobCommand } from '../job-command-args';
+import { failureLine, summarize } from '../job-report';
+import { openJobStore } from '../job-store-target';
+
+const USAGE = 'Usage: longform result JOB_ID (--data-dir DIR | --table NAME) [--out FILE]';
+
+/**
+ * `longform result JOB_ID`: writes the job's document as stored so far (to `--out` or stdout), from an
+ * offline data directory or a deployed stack's table. Returns 0 when the job completed; for any other
+ * status the text so far is still written, with one line on stderr saying why it is not complete.
+ */
+export async function resultCommand(args: string[]): Promise<number> {
+  const { jobId, values } = parseJobCommand(args, { out: { type: 'string' } }, USAGE);
+  const { store, close } = await openJobStore({ dataDir: values['data-dir'], table: values.table });
+  try {
+    const job = await store.getJob(jobId);
+    if (!job) throw new CliUsageError(`No job ${jobId} there; check the job id, --data-dir or --table`);
+    await writeDocument(store, jobId, values.out);
+    if (job.status === 'COMPLETED') return 0;
+    process.stderr.write(`${failureLine(summarize(jobId, job))}; wrote the text stored so far\n`);
+    return 1;
+  } finally {
+    await close();
+  }
+}
