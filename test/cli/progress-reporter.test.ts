@@ -63,7 +63,7 @@ describe('ProgressReporter', () => {
       roundExited(2, 'max_tokens'),
       roundExited(3, 'end_turn'),
     ]);
-    expect(output.match(/\r\x1b\[K/g)).toHaveLength(2);
+    expect(output.split('\r\x1b[K')).toHaveLength(3);
     expect(output.endsWith('\n')).toBe(true);
     expect(output.split('\n').filter(Boolean)).toHaveLength(1);
   });
