@@ -258,6 +258,29 @@ export class JobStore {
     return updated ? 'advanced' : 'stale';
   }
 
+  /**
+   * Ends a job at `round` without storing that round (the model could not be asked: the context window
+   * is full). Guarded like {@link advanceJob}; returns whether this call ended it.
+   */
+  async endJobAtRound(
+    jobId: string,
+    round: number,
+    end: { status: JobStatus; stopReason: StopReason; failure: JobFailure },
+  ): Promise<boolean> {
+    return this.conditionalUpdate(
+      jobId,
+      'SET #status = :final, #stopReason = :stopReason, #failure = :failure, #updatedAt = :at',
+      '#nextRound = :round AND #status = :running',
+      {
+        ':final': end.status,
+        ':stopReason': end.stopReason,
+        ':failure': end.failure,
+        ':round': round,
+        ':running': 'RUNNING',
+      },
+    );
+  }
+
   /** Records an `auto` job's switch to instruction mode, once, at the round that found prefill rejected. */
   async switchStrategy(jobId: string, round: number, strategy: ContinuationStrategy): Promise<void> {
     await this.conditionalUpdate(

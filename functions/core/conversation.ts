@@ -18,6 +18,26 @@ export function resolveStrategy(
 }
 
 /**
+ * The strategy one round uses: the job's (see {@link resolveStrategy}), except after a prefill round that
+ * produced only white space. Prefill sends the text with trailing white space removed, so with tiny rounds
+ * the model would write that same white space again and again; that one round is sent in instruction
+ * mode, which sends the text as it is, and the next round goes back to the job's strategy.
+ */
+export function chooseRoundStrategy(
+  mode: ContinuationMode,
+  recorded: ContinuationStrategy | undefined,
+  documentSoFar: string,
+  noProgressRounds: number,
+): ContinuationStrategy {
+  const strategy = resolveStrategy(mode, recorded);
+  const stuckOnWhiteSpace =
+    strategy === 'prefill' &&
+    noProgressRounds > 0 &&
+    prefillText(documentSoFar).length < documentSoFar.length;
+  return stuckOnWhiteSpace ? 'instruction' : strategy;
+}
+
+/**
  * The text a `prefill` round sends as its final assistant turn: Bedrock rejects a final assistant turn
  * that ends in white space, so it is trimmed here and the join keeps exactly this much of the document.
  */

@@ -7,6 +7,7 @@ import {
   BedrockUnavailableError,
   BedrockUnexpectedError,
   BedrockValidationError,
+  ContextWindowFullError,
   type LongformError,
   type LongformErrorOptions,
   PrefillRejectedError,
@@ -26,6 +27,24 @@ const PREFILL_REJECTIONS = [
 export function isPrefillRejection(message: string): boolean {
   const lower = message.toLowerCase();
   return PREFILL_REJECTIONS.some((phrase) => lower.includes(phrase));
+}
+
+const CONTEXT_OVERFLOWS = [
+  // Anthropic models: "input length and `max_tokens` exceed context limit: 187254 + 20000 > 204698, ..."
+  'exceed context limit',
+  // Anthropic models: "prompt is too long: 210000 tokens > 200000 maximum"
+  'prompt is too long',
+  // Other models on Bedrock
+  'input is too long for requested model',
+];
+
+/**
+ * Whether a ValidationException message says the conversation no longer fits the model's context
+ * window: Bedrock refuses the call instead of answering with `model_context_window_exceeded`.
+ */
+export function isContextOverflow(message: string): boolean {
+  const lower = message.toLowerCase();
+  return CONTEXT_OVERFLOWS.some((phrase) => lower.includes(phrase));
 }
 
 /** Bedrock Runtime exception names (the `x-amzn-ErrorType` header, the SDK's `name`). */
@@ -125,18 +144,17 @@ export function classifyBedrockError(error: unknown): LongformError {
   const facts = factsOf(error);
   const message = facts.message || facts.name || 'Bedrock call failed';
   const options = { cause: error };
-  const named = BEDROCK_EXCEPTIONS[facts.name];
-  if (named === BedrockValidationError && isPrefillRejection(message)) {
-    return new PrefillRejectedError(message, options);
-  }
   const chosen =
-    named ??
+    BEDROCK_EXCEPTIONS[facts.name] ??
     (facts.status === undefined ? undefined : byStatus(facts.status)) ??
     firstNetworkClass(error) ??
     (facts.fault === 'server' ? BedrockUnavailableError : undefined) ??
     BedrockUnexpectedError;
   if (chosen === BedrockValidationError && isPrefillRejection(message)) {
     return new PrefillRejectedError(message, options);
+  }
+  if (chosen === BedrockValidationError && isContextOverflow(message)) {
+    return new ContextWindowFullError(message, options);
   }
   return new chosen(message, options);
 }

@@ -1,7 +1,12 @@
 import type { TimedReply } from '../adapters/bedrock-model';
 import type { JobRecord, JobStore, RoundRecord } from '../adapters/job-store';
-import { buildConversation, resolveStrategy } from '../core/conversation';
-import { JobNotFoundError, LongformError, PrefillRejectedError } from '../core/errors';
+import { buildConversation, chooseRoundStrategy } from '../core/conversation';
+import {
+  ContextWindowFullError,
+  JobNotFoundError,
+  LongformError,
+  PrefillRejectedError,
+} from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
 import type { JobStatus } from '../core/job-status';
 import { joinChunk } from '../core/seam';
@@ -94,27 +99,27 @@ export async function runRound(
   if (!record) {
     source = 'model';
     const documentSoFar = await store.loadDocument(jobId, round - 1);
-    let strategy = resolveStrategy(job.config.continuation, job.strategy);
-    let reply: TimedReply;
+    let answer: StrategyReply;
     try {
-      reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
+      answer = await callModelWithStrategy(store, callModel, job, round, documentSoFar);
     } catch (error) {
-      if (
-        !(
-          error instanceof PrefillRejectedError &&
-          job.config.continuation === 'auto' &&
-          strategy === 'prefill'
-        )
-      ) {
-        throw error;
-      }
-      strategy = 'instruction';
-      strategySwitched = true;
-      await store.switchStrategy(jobId, round, strategy);
-      reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
+      if (!(error instanceof ContextWindowFullError)) throw error;
+      // Bedrock refuses the call once document and max_tokens outgrow the context window: the document
+      // is as long as this model can make it. The job ends CONTEXT_FULL with its text kept (DESIGN §6).
+      await store.endJobAtRound(jobId, round, {
+        status: 'CONTEXT_FULL',
+        stopReason: 'model_context_window_exceeded',
+        failure: { name: error.name, message: error.message },
+      });
+      return stored(
+        (await store.getJob(jobId)) as JobRecord,
+        await store.getRound(jobId, round - 1),
+        'model',
+      );
     }
-    latencyMs = reply.latencyMs;
-    record = buildRoundRecord(job, round, strategy, documentSoFar, reply);
+    strategySwitched = answer.switched;
+    latencyMs = answer.reply.latencyMs;
+    record = buildRoundRecord(job, round, answer.strategy, documentSoFar, answer.reply);
     if ((await store.putRound(jobId, record)) === 'exists') {
       // Another attempt committed this round first: its text is the one the document keeps.
       record = (await store.getRound(jobId, round)) as RoundRecord;
@@ -144,6 +149,46 @@ export async function runRound(
     inputTokens: source === 'model' ? record.usage.inputTokens : 0,
     strategySwitched,
   };
+}
+
+/** A model reply and the strategy that produced it. */
+interface StrategyReply {
+  reply: TimedReply;
+  strategy: ContinuationStrategy;
+  /** Whether this round switched an `auto` job from prefill to instruction. */
+  switched: boolean;
+}
+
+/**
+ * Calls the model with the round's strategy. An `auto` job whose model rejects prefill switches to
+ * instruction for good: the switch is recorded before the round is asked again.
+ */
+async function callModelWithStrategy(
+  store: JobStore,
+  callModel: CallModel,
+  job: JobRecord,
+  round: number,
+  documentSoFar: string,
+): Promise<StrategyReply> {
+  const strategy = chooseRoundStrategy(
+    job.config.continuation,
+    job.strategy,
+    documentSoFar,
+    job.noProgressRounds,
+  );
+  try {
+    const reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
+    return { reply, strategy, switched: false };
+  } catch (error) {
+    if (
+      !(error instanceof PrefillRejectedError && job.config.continuation === 'auto' && strategy === 'prefill')
+    ) {
+      throw error;
+    }
+    await store.switchStrategy(job.jobId, round, 'instruction');
+    const reply = await callModel(job.config, buildConversation(job.config, documentSoFar, 'instruction'));
+    return { reply, strategy: 'instruction', switched: true };
+  }
 }
 
 function buildRoundRecord(

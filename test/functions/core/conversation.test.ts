@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildConversation,
   CONTINUE_INSTRUCTION,
+  chooseRoundStrategy,
   resolveStrategy,
 } from '../../../functions/core/conversation';
 import type { JobConfig } from '../../../functions/core/job-config';
@@ -98,5 +99,19 @@ describe('buildConversation', () => {
     expect(CONTINUE_INSTRUCTION).toMatch(/continue/i);
     expect(CONTINUE_INSTRUCTION).toMatch(/repeat/i);
     expect(CONTINUE_INSTRUCTION).toMatch(/commentary/i);
+  });
+});
+
+describe('chooseRoundStrategy', () => {
+  it('keeps the job strategy while rounds make progress', () => {
+    expect(chooseRoundStrategy('prefill', undefined, 'text  ', 0)).toBe('prefill');
+    expect(chooseRoundStrategy('auto', 'prefill', 'text\n', 0)).toBe('prefill');
+    expect(chooseRoundStrategy('instruction', undefined, 'text ', 1)).toBe('instruction');
+  });
+
+  it('sends one round as instruction when a prefill round added only white space that prefill would trim', () => {
+    expect(chooseRoundStrategy('prefill', undefined, 'text   ', 1)).toBe('instruction');
+    expect(chooseRoundStrategy('auto', 'prefill', 'text\n\n', 1)).toBe('instruction');
+    expect(chooseRoundStrategy('prefill', undefined, 'text', 1)).toBe('prefill');
   });
 });

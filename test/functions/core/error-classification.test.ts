@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   classifyBedrockError,
   classifyStoreError,
+  isContextOverflow,
   isPrefillRejection,
 } from '../../../functions/core/error-classification';
 import {
@@ -109,6 +110,28 @@ describe('isPrefillRejection', () => {
     expect(isPrefillRejection(TRAILING_WHITESPACE)).toBe(false);
     expect(isPrefillRejection('max_tokens: 200000 > 64000, which is the maximum allowed')).toBe(false);
     expect(isPrefillRejection('')).toBe(false);
+  });
+});
+
+describe('isContextOverflow', () => {
+  const overflows = [
+    'input length and `max_tokens` exceed context limit: 187254 + 20000 > 204698, decrease input length or `max_tokens` and try again',
+    'The model returned the following errors: prompt is too long: 210000 tokens > 200000 maximum',
+    'Input is too long for requested model.',
+  ];
+
+  it.each(overflows)('recognizes %j and classifies it as ContextWindowFullError', (message) => {
+    expect(isContextOverflow(message)).toBe(true);
+    const error = classifyBedrockError(
+      new ValidationException({ message, $metadata: { httpStatusCode: 400 } }),
+    );
+    expect(error.name).toBe('ContextWindowFullError');
+    expect(error.message).toBe(message);
+  });
+
+  it('does not take other validation errors for a full context window', () => {
+    expect(isContextOverflow(CLAUDE_PREFILL)).toBe(false);
+    expect(isContextOverflow('max_tokens: 200000 > 64000, which is the maximum allowed')).toBe(false);
   });
 });
 

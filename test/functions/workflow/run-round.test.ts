@@ -111,6 +111,34 @@ describe('runRound against the emulator and local DynamoDB', () => {
     expect(job?.nextRound).toBe(2);
   });
 
+  it('ends CONTEXT_FULL, text kept, when Bedrock refuses a conversation that outgrew the context window', async () => {
+    const prompt = 'Longer than Llama 3 8B can hold [emulator:tokens=20000]';
+    const { document, last, job } = await runWholeJob({
+      prompt,
+      modelId: 'meta.llama3-8b-instruct-v1:0',
+      maxTokensPerRound: 2000,
+    });
+    expect(last.status).toBe('CONTEXT_FULL');
+    expect(job?.failure?.name).toBe('ContextWindowFullError');
+    expect(job?.failure?.message).toMatch(/too long/i);
+    expect(job?.stopReason).toBe('model_context_window_exceeded');
+    expect(document.length).toBeGreaterThan(5000);
+    expect(targetDocument({ prompt }).startsWith(document)).toBe(true);
+    expect(job?.documentCharacters).toBe(document.length);
+  });
+
+  it('prefill with 1-token rounds gets past white space it would otherwise regenerate forever', async () => {
+    const prompt = 'One token at a time [emulator:tokens=120]';
+    const { document, last } = await runWholeJob({
+      prompt,
+      maxTokensPerRound: 1,
+      maxRounds: 2000,
+      continuation: 'prefill',
+    });
+    expect(last.status).toBe('COMPLETED');
+    expect(document).toBe(targetDocument({ prompt }));
+  });
+
   it('ends the document before a stop sequence that the model produced', async () => {
     const prompt = 'Stop sequences across rounds [emulator:tokens=1200]';
     const target = targetDocument({ prompt });
