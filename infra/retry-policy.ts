@@ -27,11 +27,28 @@ const BACKOFF = {
   maxAttempts: 15,
 } as const satisfies Omit<RetryProps, 'errors'>;
 
-/** Retry for the workflow's own steps: transient handler errors (DESIGN §7) and Lambda service errors. */
-export const TRANSIENT_RETRY: RetryProps = {
-  ...BACKOFF,
-  errors: [...RETRIABLE_ERROR_NAMES, ...LAMBDA_SERVICE_ERRORS],
-};
+/**
+ * Retriable errors that more attempts rarely fix, with their own small budgets: a round that ran into the
+ * Lambda deadline will most likely do so again (and each attempt pays for a long generation), and
+ * Bedrock's ModelErrorException is worth once or twice (bedrock-facts.md).
+ */
+const SHORT_BUDGETS: Record<string, number> = { RoundDeadlineError: 1, BedrockModelError: 2 };
+
+/**
+ * Retries for the workflow's own steps, in the order Step Functions tries them: the short budgets first,
+ * then transient handler errors (DESIGN §7) and Lambda service errors with the full backoff.
+ */
+export const TRANSIENT_RETRIES: readonly RetryProps[] = [
+  ...Object.entries(SHORT_BUDGETS).map(([error, maxAttempts]) => ({
+    ...BACKOFF,
+    errors: [error],
+    maxAttempts,
+  })),
+  {
+    ...BACKOFF,
+    errors: [...RETRIABLE_ERROR_NAMES.filter((name) => !(name in SHORT_BUDGETS)), ...LAMBDA_SERVICE_ERRORS],
+  },
+];
 
 /** Retry for the failure-recording step: only Lambda service errors, a failing handler is final. */
 export const SERVICE_RETRY: RetryProps = { ...BACKOFF, errors: [...LAMBDA_SERVICE_ERRORS] };

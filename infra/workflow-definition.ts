@@ -14,7 +14,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { HandlerKey } from './handlers';
-import { SERVICE_RETRY, TRANSIENT_RETRY } from './retry-policy';
+import { SERVICE_RETRY, TRANSIENT_RETRIES } from './retry-policy';
 
 /** Step Functions gives up on a task this long after its function's own timeout would have. */
 const TASK_TIMEOUT_MARGIN = Duration.seconds(15);
@@ -36,6 +36,12 @@ function lambdaStep(scope: Construct, name: string, fn: TimedFunction, payload: 
     retryOnServiceExceptions: false,
     taskTimeout: Timeout.duration(timeout.plus(TASK_TIMEOUT_MARGIN)),
   });
+}
+
+/** Applies the one retry policy (./retry-policy) to a workflow step. */
+function withTransientRetries(task: LambdaInvoke): LambdaInvoke {
+  for (const retry of TRANSIENT_RETRIES) task.addRetry(retry);
+  return task;
 }
 
 /**
@@ -66,8 +72,7 @@ export function workflowDefinition(
     );
 
   const step = (name: string, key: HandlerKey, payload: Record<string, unknown>) =>
-    lambdaStep(scope, name, functions[key], payload)
-      .addRetry(TRANSIENT_RETRY)
+    withTransientRetries(lambdaStep(scope, name, functions[key], payload))
       // No ResultPath: the error output replaces the state. The execution input may not be an object (a
       // JSON string or array), and a ResultPath inside it would itself fail with
       // States.ResultPathMatchFailure. (An explicit "$" means the same on AWS, but aws-local-stepfunctions
@@ -81,10 +86,12 @@ export function workflowDefinition(
   // Step Functions redrive re-runs it and the job continues from its stored rounds. (A Catch would end
   // in a Fail state, and a redrive restarts at the failed state.) The round handler records the failure
   // on the job itself.
-  const generate = lambdaStep(scope, 'Generate next part', functions.generateRound, {
-    jobId: JsonPath.stringAt('$.jobId'),
-    round: JsonPath.numberAt('$.nextRound'),
-  }).addRetry(TRANSIENT_RETRY);
+  const generate = withTransientRetries(
+    lambdaStep(scope, 'Generate next part', functions.generateRound, {
+      jobId: JsonPath.stringAt('$.jobId'),
+      round: JsonPath.numberAt('$.nextRound'),
+    }),
+  );
   const finalize = step('Finalize job', 'finalize', { jobId: JsonPath.stringAt('$.jobId') });
 
   const isFinished = new Choice(scope, 'Is the document finished?', {
