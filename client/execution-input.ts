@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { JobStore } from '../functions/adapters/job-store';
 import { resolveStrategy } from '../functions/core/conversation';
+import { InvalidInputError } from '../functions/core/errors';
 import type { JobDefaults } from '../functions/core/job-config';
 import { parseJobInput } from '../functions/core/job-input';
 
@@ -9,7 +11,8 @@ export const MAX_INLINE_INPUT_BYTES = 250 * 1024;
 /**
  * The input to start a job's execution with (DESIGN §3): the job input itself when it fits the execution
  * input limit; otherwise the job is validated and stored first (status PENDING) and the execution starts
- * with `{ "jobId": ... }`. Invalid input throws `InvalidInputError` before anything is written.
+ * with `{ "jobId": ... }`. Invalid input, or a job id already taken by another input, throws
+ * `InvalidInputError` before anything is written.
  */
 export async function prepareExecutionInput(
   store: JobStore,
@@ -19,6 +22,20 @@ export async function prepareExecutionInput(
 ): Promise<Record<string, unknown>> {
   if (Buffer.byteLength(JSON.stringify(input), 'utf8') <= MAX_INLINE_INPUT_BYTES) return input;
   const config = parseJobInput(input, defaults);
-  await store.createJob(jobId, config, resolveStrategy(config.continuation, undefined), 'PENDING');
+  const created = await store.createJob(
+    jobId,
+    config,
+    resolveStrategy(config.continuation, undefined),
+    'PENDING',
+  );
+  if (created === 'exists') {
+    const existing = await store.getJob(jobId);
+    if (!existing || !isDeepStrictEqual(existing.config, config)) {
+      throw new InvalidInputError(
+        'jobId',
+        `Job ${jobId} already exists with a different input; start the new job under another job id`,
+      );
+    }
+  }
   return { jobId };
 }

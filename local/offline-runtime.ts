@@ -91,7 +91,7 @@ export class OfflineRuntime {
       if (bedrock === 'emulator' && !process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) {
         emulator = await startBedrockEmulator(options.emulator);
       }
-      configureEnvironment(definition, dynamo.endpoint, emulator?.url, bedrock, options.logLevel ?? 'SILENT');
+      configureEnvironment(definition, dynamo.endpoint, emulator?.url, options.logLevel ?? 'SILENT');
     } catch (error) {
       await emulator?.close();
       await dynamo.stop();
@@ -207,7 +207,6 @@ function configureEnvironment(
   definition: LocalDefinition,
   dynamoEndpoint: string,
   emulatorUrl: string | undefined,
-  bedrock: BedrockTarget,
   logLevel: string,
 ): void {
   for (const environment of Object.values(definition.environment)) Object.assign(process.env, environment);
@@ -221,8 +220,8 @@ function configureEnvironment(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   process.env.AWS_REGION ??= process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  if (emulatorUrl) process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = emulatorUrl;
-  if (bedrock === 'emulator') {
+  if (emulatorUrl) {
+    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = emulatorUrl;
     // Local servers accept any signature; these keep the SDK from looking for real credentials.
     process.env.AWS_ACCESS_KEY_ID = 'longform-local';
     process.env.AWS_SECRET_ACCESS_KEY = 'longform-local';

@@ -301,18 +301,25 @@ export class JobStore {
     );
   }
 
-  /** Marks a running or pending job FAILED with the error; a job that already ended keeps its status. */
-  async failJob(jobId: string, failure: JobFailure): Promise<void> {
+  /**
+   * Marks a running or pending job FAILED with the error; a job that already ended keeps its status.
+   * With `atRound`, only while the job is still at that round: an attempt that lost a race with a
+   * newer one must not fail a job that moved on.
+   */
+  async failJob(jobId: string, failure: JobFailure, atRound?: number): Promise<void> {
     await this.conditionalUpdate(
       jobId,
       'SET #status = :failed, #failure = :failure, #finishedAt = :at, #updatedAt = :at, #expiresAt = :expiresAt',
-      '#status IN (:running, :pending)',
+      atRound === undefined
+        ? '#status IN (:running, :pending)'
+        : '#status IN (:running, :pending) AND #nextRound = :round',
       {
         ':failed': 'FAILED',
         ':failure': failure,
         ':running': 'RUNNING',
         ':pending': 'PENDING',
         ':expiresAt': this.expiry(),
+        ...(atRound === undefined ? {} : { ':round': atRound }),
       },
     );
   }

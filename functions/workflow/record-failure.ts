@@ -7,8 +7,14 @@ export interface RecordedFailure extends FailureDescription {
 }
 
 /**
- * Marks the job FAILED with the error that ended its execution. A job that was never created (input
- * refused at `Initialize job`) stays unwritten; a job that already ended keeps its status.
+ * Errors of `Initialize job` that mean this execution wrote nothing: the job id may belong to another
+ * job (a taken id, a resume of a missing job), which must not be marked FAILED by this execution.
+ */
+const NOTHING_WRITTEN = new Set(['InvalidInputError', 'JobNotFoundError']);
+
+/**
+ * Marks the job FAILED with the error that ended its execution. Input refused at `Initialize job` leaves
+ * the table as it was; a job that already ended keeps its status.
  */
 export async function recordFailure(
   store: JobStore,
@@ -16,6 +22,8 @@ export async function recordFailure(
   failure: CaughtFailure,
 ): Promise<RecordedFailure> {
   const description = describeFailure(failure);
-  await store.failJob(jobId, { name: description.error, message: description.cause });
+  if (!NOTHING_WRITTEN.has(description.error)) {
+    await store.failJob(jobId, { name: description.error, message: description.cause });
+  }
   return { jobId, ...description };
 }

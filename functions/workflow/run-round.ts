@@ -57,7 +57,7 @@ export async function runRoundRecordingFailure(
     const retriable = error instanceof LongformError && error.retriable;
     if (!retriable && !(error instanceof JobNotFoundError)) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
-      await store.failJob(jobId, { name, message });
+      await store.failJob(jobId, { name, message }, round);
     }
     throw error;
   }

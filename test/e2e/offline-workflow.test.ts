@@ -91,6 +91,31 @@ describe('the synthesized state machine, run offline with the real handlers', ()
     expect(job?.failure?.message).toBe(outcome.cause);
   });
 
+  it('refuses another input under a taken job id without touching the running job that owns it', async () => {
+    // A job that is still running (say its process was killed), then a new prompt under the same id.
+    const prompt = 'The owner of the id [emulator:tokens=300]';
+    await runtime.store.createJob(
+      'wf-taken',
+      {
+        messages: [{ role: 'user', text: prompt }],
+        modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        api: 'converse',
+        maxTokensPerRound: 100,
+        maxRounds: 200,
+        continuation: 'auto',
+        stopSequences: [],
+      },
+      'prefill',
+      'RUNNING',
+    );
+    const { outcome } = await execute('wf-taken', { prompt: 'Someone else', maxTokensPerRound: 100 });
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'InvalidInputError' });
+    expect(outcome.cause).toMatch(/already exists with a different input/);
+    const job = await runtime.store.getJob('wf-taken');
+    expect(job?.status).toBe('RUNNING');
+    expect(job?.failure).toBeUndefined();
+  });
+
   it('starting the same job id twice with the same input yields one job', async () => {
     const prompt = 'Idempotent start [emulator:tokens=400]';
     const first = await execute('wf-twice', { prompt, maxTokensPerRound: 100 });

@@ -108,6 +108,25 @@ describe('JobStore on local DynamoDB', () => {
     expect(job?.usage).toEqual({ inputTokens: 3, outputTokens: 4 });
   });
 
+  it('a failure recorded for a round the job already left does not fail the job', async () => {
+    await services.store.createJob('store-6', config, 'prefill', 'RUNNING');
+    await services.store.advanceJob('store-6', {
+      round: 1,
+      documentCharacters: 1,
+      noProgressRounds: 0,
+      usage: { inputTokens: 1, outputTokens: 1 },
+      stopReason: 'max_tokens',
+    });
+    await services.store.failJob('store-6', { name: 'BedrockValidationError', message: 'stale attempt' }, 1);
+    expect((await services.store.getJob('store-6'))?.status).toBe('RUNNING');
+    await services.store.failJob(
+      'store-6',
+      { name: 'BedrockValidationError', message: 'current attempt' },
+      2,
+    );
+    expect((await services.store.getJob('store-6'))?.failure?.message).toBe('current attempt');
+  });
+
   it('fails only running jobs, and reopens failed ones for a resume', async () => {
     await services.store.createJob('store-5', config, 'prefill', 'RUNNING');
     await services.store.failJob('store-5', { name: 'BedrockAccessDeniedError', message: 'no access' });

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../../client/execution-input';
+import { InvalidInputError } from '../../functions/core/errors';
+import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../support/local-services';
+
+let services: LocalServices;
+beforeAll(async () => {
+  services = await startLocalServices();
+});
+afterAll(async () => {
+  await services.stop();
+});
+
+const bigPrompt = (letter: string) => `${letter.repeat(MAX_INLINE_INPUT_BYTES)} [emulator:tokens=100]`;
+
+describe('prepareExecutionInput', () => {
+  it('passes an input that fits the execution input limit through, writing nothing', async () => {
+    const input = { prompt: 'small' };
+    expect(await prepareExecutionInput(services.store, TEST_DEFAULTS, 'inline-1', input)).toBe(input);
+    expect(await services.store.getJob('inline-1')).toBeUndefined();
+  });
+
+  it('stores a larger input first and starts the execution with { jobId }', async () => {
+    const input = { prompt: bigPrompt('A') };
+    expect(await prepareExecutionInput(services.store, TEST_DEFAULTS, 'stored-1', input)).toEqual({
+      jobId: 'stored-1',
+    });
+    const job = await services.store.getJob('stored-1');
+    expect(job?.status).toBe('PENDING');
+    expect(job?.config.messages[0]?.text).toBe(input.prompt);
+    // The same input again is the same job.
+    expect(await prepareExecutionInput(services.store, TEST_DEFAULTS, 'stored-1', input)).toEqual({
+      jobId: 'stored-1',
+    });
+  });
+
+  it('refuses another input under a taken job id, leaving the stored job as it was', async () => {
+    await prepareExecutionInput(services.store, TEST_DEFAULTS, 'stored-2', { prompt: bigPrompt('A') });
+    const attempt = prepareExecutionInput(services.store, TEST_DEFAULTS, 'stored-2', {
+      prompt: bigPrompt('B'),
+    });
+    await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(attempt).rejects.toMatchObject({ field: 'jobId' });
+    expect((await services.store.getJob('stored-2'))?.config.messages[0]?.text.startsWith('AAA')).toBe(true);
+  });
+
+  it('validates a large input before storing it', async () => {
+    const attempt = prepareExecutionInput(services.store, TEST_DEFAULTS, 'stored-3', {
+      prompt: bigPrompt('C'),
+      maxRounds: 0,
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'InvalidInputError', field: 'maxRounds' });
+    expect(await services.store.getJob('stored-3')).toBeUndefined();
+  });
+});
