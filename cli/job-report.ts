@@ -37,9 +37,11 @@ export function summarize(
   elapsedMs?: number,
 ): JobSummary {
   const executionFailed = outcome?.status === 'FAILED';
+  // A running job has no failure, but may carry the error its state machine is retrying.
+  const recorded = job?.failure ?? (job?.status === 'RUNNING' ? job.lastError : undefined);
   const failure = executionFailed
     ? { name: outcome.error, message: outcome.cause }
-    : job?.failure && { name: job.failure.name, message: job.failure.message };
+    : recorded && { name: recorded.name, message: recorded.message };
   return {
     jobId,
     status: !job || (executionFailed && job.status === 'RUNNING') ? 'FAILED' : job.status,

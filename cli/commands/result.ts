@@ -1,4 +1,3 @@
-import { CliUsageError } from '../cli-usage-error';
 import { writeDocument } from '../document-output';
 import { parseJobCommand } from '../job-command-args';
 import { failureLine, summarize } from '../job-report';
@@ -16,7 +15,10 @@ export async function resultCommand(args: string[]): Promise<number> {
   const { store, close } = await openJobStore({ dataDir: values['data-dir'], table: values.table });
   try {
     const job = await store.getJob(jobId);
-    if (!job) throw new CliUsageError(`No job ${jobId} there; check the job id, --data-dir or --table`);
+    if (!job) {
+      process.stderr.write(`longform: no job ${jobId} there; check the job id, --data-dir or --table\n`);
+      return 1;
+    }
     await writeDocument(store, jobId, values.out);
     if (job.status === 'COMPLETED') return 0;
     process.stderr.write(`${failureLine(summarize(jobId, job))}; wrote the text stored so far\n`);

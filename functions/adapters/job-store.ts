@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DocumentAssembler } from '../core/document-assembler';
 import { classifyStoreError } from '../core/error-classification';
+import { CorruptDocumentError } from '../core/errors';
 import type { ContinuationStrategy, JobConfig } from '../core/job-config';
 import type { JobStatus } from '../core/job-status';
 import type { SeamRule } from '../core/seam-rule';
@@ -19,6 +20,9 @@ import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './job-table-keys';
 
 /** Round text above this many UTF-8 bytes is split into part items (the item limit is 400 KB). */
 export const ROUND_PART_BYTES = 350_000;
+
+/** How much longer than META a round item lives (a job of MAX_ROUNDS_LIMIT 15-minute rounds takes 21 days). */
+const ROUND_TTL_MARGIN_SECONDS = 21 * 86_400;
 
 /** Token counts summed over a job's rounds. */
 export interface Usage {
@@ -47,6 +51,8 @@ export interface JobRecord {
   usage: Usage;
   stopReason?: StopReason;
   failure?: JobFailure;
+  /** The latest error the state machine is retrying (or gave up retrying); cleared when a round succeeds. */
+  lastError?: JobFailure & { round: number; at: string };
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
@@ -103,6 +109,7 @@ const ATTRIBUTE_NAMES: Record<string, string> = Object.fromEntries(
     'finishedAt',
     'strategy',
     'strategySwitchedAtRound',
+    'lastError',
   ]
     .map((name) => [`#${name}`, name])
     .concat([
@@ -185,7 +192,9 @@ export class JobStore {
       parts.push(item.text as string);
     }
     if (parts.length !== stored.partCount) {
-      throw new Error(`Round ${round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`);
+      throw new CorruptDocumentError(
+        `Round ${round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`,
+      );
     }
     return toRoundRecord(stored, parts.join(''));
   }
@@ -198,7 +207,9 @@ export class JobStore {
   async putRound(jobId: string, record: RoundRecord): Promise<'written' | 'exists'> {
     const attemptId = randomUUID().slice(0, 8);
     const [first = '', ...rest] = splitUtf8(record.text, ROUND_PART_BYTES);
-    const expiresAt = this.expiry();
+    // Rounds are written once, META again at every step: rounds outlive META by the longest a job may
+    // run, so a document never loses its early rounds while its job is still listed.
+    const expiresAt = this.expiry() + ROUND_TTL_MARGIN_SECONDS;
     for (const [index, text] of rest.entries()) {
       await this.send(
         new PutCommand({
@@ -251,7 +262,7 @@ export class JobStore {
     }
     const updated = await this.conditionalUpdate(
       jobId,
-      `SET ${sets.join(', ')}`,
+      `SET ${sets.join(', ')} REMOVE #lastError`,
       '#nextRound = :round AND #status = :running',
       values,
     );
@@ -275,6 +286,23 @@ export class JobStore {
         ':final': end.status,
         ':stopReason': end.stopReason,
         ':failure': end.failure,
+        ':round': round,
+        ':running': 'RUNNING',
+      },
+    );
+  }
+
+  /**
+   * Notes a retriable error of round `round` on a running job, so `status` can say why a job makes no
+   * progress (or why its execution stopped once retries ran out). Cleared by the next advance.
+   */
+  async noteRetriableError(jobId: string, round: number, failure: JobFailure): Promise<void> {
+    await this.conditionalUpdate(
+      jobId,
+      'SET #lastError = :lastError, #updatedAt = :at',
+      '#nextRound = :round AND #status = :running',
+      {
+        ':lastError': { ...failure, round, at: this.now().toISOString() },
         ':round': round,
         ':running': 'RUNNING',
       },
@@ -360,7 +388,7 @@ export class JobStore {
       const { stored, parts } = current;
       current = undefined;
       if (parts.length !== stored.partCount) {
-        throw new Error(
+        throw new CorruptDocumentError(
           `Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`,
         );
       }

@@ -43,7 +43,8 @@ export interface RoundReport {
 /**
  * Runs a round and, when it fails for good (an error Step Functions does not retry), marks the job
  * FAILED with the error's name and message before rethrowing it: the `Generate next part` step has no
- * Catch, so that a redrive can resume it, and this is where the failure is recorded instead.
+ * Catch, so that a redrive can resume it, and this is where the failure is recorded instead. A
+ * retriable error is noted on the job as its `lastError`, which `status` shows.
  */
 export async function runRoundRecordingFailure(
   store: JobStore,
@@ -54,9 +55,12 @@ export async function runRoundRecordingFailure(
   try {
     return await runRound(store, callModel, jobId, round);
   } catch (error) {
-    const retriable = error instanceof LongformError && error.retriable;
-    if (!retriable && !(error instanceof JobNotFoundError)) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
+    if (error instanceof JobNotFoundError) throw error;
+    const { name, message } = error instanceof Error ? error : new Error(String(error));
+    if (error instanceof LongformError && error.retriable) {
+      // Best effort: the store may be what is failing, and the state machine retries either way.
+      await store.noteRetriableError(jobId, round, { name, message }).catch(() => undefined);
+    } else {
       await store.failJob(jobId, { name, message }, round);
     }
     throw error;

@@ -39,6 +39,8 @@ beforeAll(async () => {
     const code = artifact.template.Resources[stack.getLogicalId(cfn)].Properties.Code as { S3Key: string };
     const assetPath = `asset.${code.S3Key.replace(/\.zip$/, '')}`;
     Object.assign(process.env, stack.resolve(cfn.environment)?.variables ?? {});
+    // Each bundle's logger reads its level when it loads; the test output stays quiet.
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     handlers[key] = (
       await import(pathToFileURL(join(artifact.assembly.directory, assetPath, 'index.mjs')).href)
     ).handler;

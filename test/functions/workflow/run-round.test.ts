@@ -266,6 +266,12 @@ describe('a round interrupted at each point and retried', () => {
     ).rejects.toMatchObject({
       name: 'BedrockThrottlingError',
     });
-    expect((await services.store.getJob(jobId))?.status).toBe('RUNNING');
+    const job = await services.store.getJob(jobId);
+    expect(job?.status).toBe('RUNNING');
+    expect(job?.lastError).toMatchObject({ name: 'BedrockThrottlingError', round: 1 });
+    // The next successful round clears it.
+    services.emulator.setFaults(undefined);
+    await runRoundRecordingFailure(services.store, services.callModel, jobId, 1);
+    expect((await services.store.getJob(jobId))?.lastError).toBeUndefined();
   });
 });
