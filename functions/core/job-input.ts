@@ -19,6 +19,9 @@ export const MAX_STOP_SEQUENCES = 8;
  */
 export const MAX_INPUT_TEXT_BYTES = 300_000;
 
+/** Most turns in `messages`: with their per-turn overhead, the META item stays under 400 KB. */
+export const MAX_MESSAGES = 1000;
+
 /** Output bound applied to models whose limit is not known. */
 const GENERIC_MAX_OUTPUT_TOKENS = 128_000;
 
@@ -28,7 +31,7 @@ const unitInterval = z.number().min(0).max(1);
 
 const inputSchema = z.strictObject({
   prompt: nonBlankText.optional(),
-  messages: z.array(turnSchema).min(1).optional(),
+  messages: z.array(turnSchema).min(1).max(MAX_MESSAGES).optional(),
   system: nonBlankText.optional(),
   modelId: z.string().regex(/^\S+$/).optional(),
   api: z.enum(['converse', 'invoke']).optional(),
@@ -47,7 +50,7 @@ type ParsedInput = z.infer<typeof inputSchema>;
 /** What each field must be, by path with indices replaced by `[]`; used to word every error alike. */
 const EXPECTATIONS: Record<string, string> = {
   prompt: 'a non-empty string',
-  messages: 'a non-empty array of {"role", "text"} turns',
+  messages: `a non-empty array of at most ${MAX_MESSAGES} {"role", "text"} turns`,
   'messages[]': 'an object {"role": "user" | "assistant", "text": string}',
   'messages[].role': '"user" or "assistant"',
   'messages[].text': 'a non-empty string (not only white space)',

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../../functions/core/errors';
 import type { JobDefaults } from '../../../functions/core/job-config';
 import {
   MAX_INPUT_TEXT_BYTES,
+  MAX_MESSAGES,
   MAX_ROUNDS_LIMIT,
   MAX_STOP_SEQUENCES,
   parseJobInput,
@@ -302,5 +303,21 @@ describe('parseJobInput rejects', () => {
     expect(error.field).toBe(field);
     expect(error.message).toContain(field === 'input' ? 'input' : field.replace(/\[\d+\].*/, ''));
     for (const word of words) expect(error.message).toContain(word);
+  });
+});
+
+describe('parseJobInput message count', () => {
+  it('refuses more turns than the job record can hold, naming the limit', () => {
+    const messages = Array.from({ length: MAX_MESSAGES + 1 }, (_, index) => ({
+      role: index % 2 === 0 ? 'user' : 'assistant',
+      text: `turn ${index}`,
+    }));
+    expect(() => parseJobInput({ messages }, DEFAULTS)).toThrow(
+      expect.objectContaining({
+        name: 'InvalidInputError',
+        field: 'messages',
+        message: expect.stringContaining(`${MAX_MESSAGES}`),
+      }),
+    );
   });
 });
