@@ -49,7 +49,7 @@ function runDocument(scenario: Scenario, seed: number): boolean {
   const maxTokensPerRound = 60 + Math.floor(random.next() * 240);
   const config: JobConfig = {
     messages: [{ role: 'user', text: prompt }],
-    modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
     api: 'converse',
     maxTokensPerRound,
     maxRounds: MAX_ROUNDS,

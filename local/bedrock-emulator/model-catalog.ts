@@ -17,6 +17,11 @@ export interface ModelSpec {
   readonly sampling: SamplingRule;
   /** The name Anthropic models report in `model` of an InvokeModel response; absent for others. */
   readonly anthropicName?: string;
+  /**
+   * Callable only through an inference profile (`us.`, `global.` ...): Bedrock refuses the bare id
+   * on demand, as it does for the newer Claude models.
+   */
+  readonly profileOnly?: boolean;
 }
 
 /** The catalogue. Ids are exact; inference-profile prefixes resolve through {@link resolveModel}. */
@@ -32,6 +37,7 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
   },
   {
     id: 'anthropic.claude-haiku-4-5-20251001-v1:0',
+    profileOnly: true,
     provider: 'anthropic',
     maxOutputTokens: 64_000,
     contextWindow: 200_000,
@@ -41,6 +47,7 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
   },
   {
     id: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+    profileOnly: true,
     provider: 'anthropic',
     maxOutputTokens: 64_000,
     contextWindow: 200_000,
@@ -50,6 +57,7 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
   },
   {
     id: 'anthropic.claude-opus-4-6-v1',
+    profileOnly: true,
     provider: 'anthropic',
     maxOutputTokens: 128_000,
     contextWindow: 1_000_000,
@@ -59,6 +67,7 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
   },
   {
     id: 'anthropic.claude-opus-4-7',
+    profileOnly: true,
     provider: 'anthropic',
     maxOutputTokens: 128_000,
     contextWindow: 1_000_000,
@@ -87,13 +96,21 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
 /** Cross-region inference profile prefixes that resolve to the base model. */
 export const INFERENCE_PROFILE_PREFIXES = ['us.', 'eu.', 'apac.', 'jp.', 'global.'] as const;
 
+/** A model id resolved against the catalogue. */
+export interface ResolvedModel {
+  readonly model: ModelSpec;
+  /** Whether the id named an inference profile rather than the bare model. */
+  readonly throughProfile: boolean;
+}
+
 /**
  * The catalogue entry for a model id as it appears in a request path (already URL-decoded): a base id,
  * a profile id such as `us.anthropic...`, or an ARN ending in either. Undefined when unknown.
  */
-export function resolveModel(modelId: string): ModelSpec | undefined {
+export function resolveModel(modelId: string): ResolvedModel | undefined {
   const bare = modelId.startsWith('arn:') ? modelId.slice(modelId.lastIndexOf('/') + 1) : modelId;
   const prefix = INFERENCE_PROFILE_PREFIXES.find((p) => bare.startsWith(p));
   const base = prefix ? bare.slice(prefix.length) : bare;
-  return EMULATOR_MODELS.find((model) => model.id === base);
+  const model = EMULATOR_MODELS.find((candidate) => candidate.id === base);
+  return model && { model, throughProfile: prefix !== undefined || modelId.includes(':inference-profile/') };
 }

@@ -14,7 +14,7 @@ import type { HandlerContext, HandlerReply } from './handler-context';
 import type { InstructionQuirks } from './instruction-quirks';
 import { handleInvoke } from './invoke-handler';
 import { type ModelSpec, resolveModel } from './model-catalog';
-import { EmulatedServiceError } from './service-error';
+import { EmulatedServiceError, validationError } from './service-error';
 import { DEFAULT_DOCUMENT_TOKENS } from './target-document';
 
 /** Options of {@link startBedrockEmulator}. */
@@ -102,12 +102,19 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
       return;
     }
     if (fault) throw faultError(fault);
-    const model = resolveModel(decodeURIComponent(id));
-    if (!model) {
+    const modelId = decodeURIComponent(id);
+    const resolved = resolveModel(modelId);
+    if (!resolved) {
       throw new EmulatedServiceError(
         'ResourceNotFoundException',
         404,
         'The provided model identifier is invalid.',
+      );
+    }
+    const { model } = resolved;
+    if (model.profileOnly && !resolved.throughProfile) {
+      throw validationError(
+        `Invocation of model ID ${model.id} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
       );
     }
     const latencyPerTokenMs = faults.latencyPerTokenMs;

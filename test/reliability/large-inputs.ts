@@ -57,7 +57,7 @@ export async function runLargeInputs(options: LargeInputsOptions): Promise<Scena
     const jobId = 'long-document';
     const input = {
       prompt: `The complete atlas of lighthouses [emulator:tokens=${options.documentTokens}]`,
-      modelId: 'anthropic.claude-opus-4-6-v1',
+      modelId: 'us.anthropic.claude-opus-4-6-v1',
       continuation: 'instruction',
       maxTokensPerRound: options.maxTokensPerRound,
     };

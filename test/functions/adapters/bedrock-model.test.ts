@@ -72,7 +72,12 @@ describe('generateReply against the emulator', () => {
     );
     const prefill: ChatTurn[] = [...firstTurn, { role: 'assistant', text: 'Already written' }];
     await expect(
-      generateReply(services.bedrock, config({ modelId: 'anthropic.claude-opus-4-6-v1' }), prefill, 30_000),
+      generateReply(
+        services.bedrock,
+        config({ modelId: 'us.anthropic.claude-opus-4-6-v1' }),
+        prefill,
+        30_000,
+      ),
     ).rejects.toBeInstanceOf(PrefillRejectedError);
   });
 

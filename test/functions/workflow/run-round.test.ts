@@ -66,7 +66,7 @@ describe('runRound against the emulator and local DynamoDB', () => {
       const { document, last, job } = await runWholeJob({
         prompt,
         api,
-        modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
+        modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
         maxTokensPerRound: 120,
         continuation: 'instruction',
       });
@@ -98,7 +98,7 @@ describe('runRound against the emulator and local DynamoDB', () => {
     const prompt = 'Prefill on a model that rejects it [emulator:tokens=400]';
     await startJob(services.store, TEST_DEFAULTS, jobId, {
       prompt,
-      modelId: 'anthropic.claude-opus-4-6-v1',
+      modelId: 'us.anthropic.claude-opus-4-6-v1',
       maxTokensPerRound: 100,
       continuation: 'prefill',
     });

@@ -128,17 +128,27 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     const client = bedrockClient(emulator.url, protocol);
     const ids = [
       ...['us.', 'eu.', 'apac.', 'jp.', 'global.'].map((prefix) => `${prefix}anthropic.claude-opus-4-6-v1`),
-      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-4-6-v1',
+      'arn:aws:bedrock:us-east-1:000000000000:inference-profile/us.anthropic.claude-opus-4-6-v1',
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
     ];
-    for (const modelId of ids) {
-      const response = await client.send(
+    const ask = (modelId: string) =>
+      client.send(
         new ConverseCommand({
           modelId,
           messages: [{ role: 'user', content: [{ text: 'hi' }] }],
           inferenceConfig: { maxTokens: 5 },
         }),
       );
-      expect(response.usage?.outputTokens).toBe(5);
+    for (const modelId of ids) expect((await ask(modelId)).usage?.outputTokens).toBe(5);
+    // The newer Claude models are not callable on demand by their bare id, as on Bedrock.
+    for (const modelId of [
+      'anthropic.claude-opus-4-6-v1',
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-4-6-v1',
+    ]) {
+      await expect(ask(modelId)).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: expect.stringMatching(/on-demand throughput isn't supported.*inference profile/),
+      });
     }
   });
 
@@ -149,7 +159,7 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     const ask = () =>
       client.send(
         new ConverseCommand({
-          modelId: 'anthropic.claude-opus-4-7',
+          modelId: 'us.anthropic.claude-opus-4-7',
           messages: [
             { role: 'user', content: [{ text: 'Guide' }] },
             { role: 'assistant', content: [{ text: sent }] },
