@@ -22,12 +22,23 @@ const STARTS_SENTENCE = /^\p{Lu}/u;
 const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
 const LEADING_WHITE_SPACE = /^\s+/;
 /**
- * A preamble must open like one ("Here is the continuation", "Continuing from where I left off",
- * "Sure, picking up…"): a document line that merely contains "continuation" and ends with ':' is text,
- * and since the chunk usually starts mid-line, its first line is often the end of such a line.
+ * The whole first line (before its colon) must be one of the forms models use to announce a continuation:
+ * "Here is the continuation", "Continuing from where I left off", "Sure, continuing the document",
+ * "Resuming where I left off". Anything looser deletes real text: "Here are the remaining steps:" or
+ * "Continuing the setup:" are document lines that a round may well start with.
  */
-const CONTINUING =
-  /^(?:(?:sure|okay|ok|certainly|of course|alright|absolutely)[,.!]*\s+)?(?:(?:here(?:'s|’s| is| are)|below is)\b.*\b(?:continu|rest|remain|resum)|continu|resum|picking up|carrying on)/i;
+const WHAT = '(?:document|text|response|answer|article|guide|story)';
+const LEFT_OFF = '(?:from )?where (?:i|we) left off';
+const CONTINUING = new RegExp(
+  '^(?:(?:sure|okay|ok|certainly|of course|alright|absolutely)[,.!]*\\s+)?(?:' +
+    [
+      `here(?:'s|’s| is) the (?:continuation|rest)(?: of (?:the|my) ${WHAT})?(?:, picking up (?:mid-sentence|${LEFT_OFF}))?`,
+      `continuing(?: ${LEFT_OFF}| (?:the|my) ${WHAT})?`,
+      `(?:picking up|resuming)(?: ${LEFT_OFF})?`,
+    ].join('|') +
+    ')[.!]?$',
+  'i',
+);
 
 /** How a round's raw text joins the document, and whether a stop sequence ended the document at the seam. */
 export interface JoinResult {

@@ -202,6 +202,9 @@ describe('joinChunk with instruction', () => {
       ['the rest of a line that started in the document', 'n under compass continuation cinder:\n\nOn'],
       ['a lower-case opener (mid-sentence text)', ' continuation quiet signal sequence:\n\nCopper'],
       ['"here is" without continuing', 'Here is the plan:\n\n- step one'],
+      ['a document line about remaining steps', 'Here are the remaining steps:\n\n1. Clone'],
+      ['a document line that continues something else', 'Continuing the setup:\n\nRun the installer'],
+      ['more words after a continuing phrase', 'Continuing from where I left off with the tides:\n\nmore'],
     ]) {
       it(`keeps an ambiguous first line: ${why}`, () => {
         expect(joinChunk('instruction', sent, chunk as string, []).seam.chunkFrom).toBe(0);
