@@ -11,11 +11,29 @@ import { validationError } from './service-error';
 /** The only `anthropic_version` Bedrock accepts. */
 export const ANTHROPIC_BEDROCK_VERSION = 'bedrock-2023-05-31';
 
-/** Top-level keys each non-Anthropic family's InvokeModel schema allows, and the ones it requires. */
-const FOREIGN_SCHEMAS: Record<
-  'amazon' | 'meta',
-  { allowed: readonly string[]; required: readonly string[] }
-> = {
+/**
+ * Top-level keys each family's InvokeModel schema allows, and the ones it requires. Anthropic's required
+ * fields are checked one by one, with their own messages (anthropic_version, max_tokens, messages).
+ */
+const SCHEMAS: Record<ModelSpec['provider'], { allowed: readonly string[]; required: readonly string[] }> = {
+  anthropic: {
+    allowed: [
+      'anthropic_version',
+      'anthropic_beta',
+      'max_tokens',
+      'messages',
+      'system',
+      'stop_sequences',
+      'temperature',
+      'top_p',
+      'top_k',
+      'tools',
+      'tool_choice',
+      'thinking',
+      'metadata',
+    ],
+    required: [],
+  },
   amazon: {
     allowed: ['schemaVersion', 'system', 'messages', 'inferenceConfig', 'toolConfig'],
     required: ['messages'],
@@ -23,17 +41,22 @@ const FOREIGN_SCHEMAS: Record<
   meta: { allowed: ['prompt', 'temperature', 'top_p', 'max_gen_len', 'images'], required: ['prompt'] },
 };
 
-/** The schema-violation list Bedrock reports when a body does not fit the model family's schema. */
-function malformedForFamily(provider: 'amazon' | 'meta', body: JsonRecord): Error {
-  const schema = FOREIGN_SCHEMAS[provider];
+/**
+ * The schema-violation list Bedrock reports when a body does not fit the model family's schema (a body
+ * for another family, or a misspelled field such as `topP`); undefined when the body fits.
+ */
+function schemaViolations(provider: ModelSpec['provider'], body: JsonRecord): Error | undefined {
+  const schema = SCHEMAS[provider];
   const violations = [
     ...schema.required.filter((key) => !(key in body)).map((key) => `#: required key [${key}] not found`),
     ...Object.keys(body)
       .filter((key) => !schema.allowed.includes(key))
       .map((key) => `#: extraneous key [${key}] is not permitted`),
   ];
-  const detail = violations.length > 0 ? `: ${violations.join(', ')}` : '';
-  return validationError(`Malformed input request${detail}, please reformat your input and try again.`);
+  if (violations.length === 0) return undefined;
+  return validationError(
+    `Malformed input request: ${violations.join(', ')}, please reformat your input and try again.`,
+  );
 }
 
 function textsOf(content: unknown): string[] {
@@ -80,7 +103,11 @@ export async function handleInvoke(
 ): Promise<HandlerReply> {
   const started = Date.now();
   const body = parseJsonObject(rawBody);
-  if (model.provider !== 'anthropic') throw malformedForFamily(model.provider, body);
+  const malformed = schemaViolations(model.provider, body);
+  if (malformed) throw malformed;
+  if (model.provider !== 'anthropic') {
+    throw validationError('Malformed input request, please reformat your input and try again.');
+  }
   checkVersion(body.anthropic_version);
   const maxTokens = maxTokensOf(model, body.max_tokens);
   const conversation = toConversation(body);

@@ -179,6 +179,12 @@ const cases: [string, Send, string, string][] = [
     `prompt is too long: ${countTokens(OVER_FULL)} tokens > 200000 maximum`,
   ],
   [
+    'invoke: a misspelled Anthropic field',
+    invoke(HAIKU_3, { max_tokens: 5, messages: [user('a')], topP: 0.5, stopSequences: ['x'] }),
+    'ValidationException',
+    'Malformed input request: #: extraneous key [topP] is not permitted, #: extraneous key [stopSequences] is not permitted, please reformat your input and try again.',
+  ],
+  [
     'invoke: Nova model',
     invoke(NOVA, { max_tokens: 5, messages: [user('a')] }),
     'ValidationException',
