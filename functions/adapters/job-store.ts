@@ -21,7 +21,7 @@ import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './job-table-keys';
 /** Round text above this many UTF-8 bytes is split into part items (the item limit is 400 KB). */
 export const ROUND_PART_BYTES = 350_000;
 
-/** How much longer than META a round item lives (a job of MAX_ROUNDS_LIMIT 15-minute rounds takes 21 days). */
+/** How much longer than META a round item lives: longer than a job of 1,500 15-minute rounds (16 days) runs. */
 const ROUND_TTL_MARGIN_SECONDS = 21 * 86_400;
 
 /** Token counts summed over a job's rounds. */

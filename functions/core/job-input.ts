@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { InvalidInputError } from './errors';
 import type { ChatTurn, JobConfig, JobDefaults } from './job-config';
-import { isAnthropicModel, maxOutputTokensFor } from './model-limits';
+import { isAnthropicModel, maxOutputTokensFor, samplingRuleFor } from './model-limits';
 
 /**
- * Upper bound of `maxRounds`. A Standard execution's history holds 25,000 events and each round costs
- * about 10 of them (task scheduled/started/succeeded, state entered/exited for the round and the choice,
- * plus retries), so 2,000 rounds leave room for retries and the final states.
+ * Upper bound of `maxRounds`. A Standard execution's history holds 25,000 events. A round costs 7
+ * (the task's entered, scheduled, started, succeeded and exited events, and the choice's two) and each
+ * retry 3 more (failed, scheduled, started). 1,500 rounds take 10,500 events, which leaves room for
+ * 4,500 retries: about 3 per round, more than a 60 % throttling storm needs (1.5 on average).
  */
-export const MAX_ROUNDS_LIMIT = 2000;
+export const MAX_ROUNDS_LIMIT = 1500;
 
 /** Most stop sequences a job may give (what Bedrock's Converse accepts for the common text models). */
 export const MAX_STOP_SEQUENCES = 8;
@@ -106,11 +107,38 @@ export function parseJobInput(raw: unknown, defaults: JobDefaults): JobConfig {
     continuation: input.continuation ?? 'auto',
     stopSequences: input.stopSequences ?? [],
   };
+  checkSampling(input, modelId);
   if (input.system !== undefined) config.system = input.system;
   if (input.temperature !== undefined) config.temperature = input.temperature;
   if (input.topP !== undefined) config.topP = input.topP;
   if (input.topK !== undefined) config.topK = input.topK;
   return config;
+}
+
+/**
+ * Refuses sampling fields the model would refuse at round 1 (after the job was created): better named
+ * here, with the field, than as a Bedrock validation error later.
+ */
+function checkSampling(input: ParsedInput, modelId: string): void {
+  if (input.topK !== undefined && !isAnthropicModel(modelId)) {
+    throw new InvalidInputError('topK', `topK is sent only to Anthropic models; remove it for ${modelId}`);
+  }
+  const rule = samplingRuleFor(modelId);
+  if (rule === 'none') {
+    const given = (['temperature', 'topP', 'topK'] as const).find((field) => input[field] !== undefined);
+    if (given) {
+      throw new InvalidInputError(
+        given,
+        `${modelId} accepts no sampling fields (Bedrock: "temperature is deprecated for this model"); remove "${given}"`,
+      );
+    }
+  }
+  if (rule === 'temperature-or-top-p' && input.temperature !== undefined && input.topP !== undefined) {
+    throw new InvalidInputError(
+      'topP',
+      `${modelId} takes "temperature" or "topP", not both; remove one of them`,
+    );
+  }
 }
 
 function conversationOf(input: ParsedInput): ChatTurn[] {

@@ -61,3 +61,20 @@ export function maxOutputTokensFor(modelId: string): number | undefined {
   if (at === 30) return tier === 'haiku' ? 4_096 : undefined;
   return undefined;
 }
+
+/** Which sampling fields a model takes (bedrock-facts.md, Bedrock InvokeModel). */
+export type SamplingRule = 'any' | 'temperature-or-top-p' | 'none';
+
+/**
+ * The sampling fields a model accepts: Claude Opus 4.7 and later reject `temperature`, `top_p` and
+ * `top_k` ("temperature is deprecated for this model"); the 4.5 generation rejects `temperature` and
+ * `top_p` given together. Other models accept what they are given.
+ */
+export function samplingRuleFor(modelId: string): SamplingRule {
+  const version = claudeVersion(modelId);
+  if (!version) return 'any';
+  const at = version.major * 10 + version.minor;
+  if (version.tier === 'opus' && at >= 47) return 'none';
+  if (at === 45 && version.tier !== 'opus') return 'temperature-or-top-p';
+  return 'any';
+}

@@ -10,6 +10,7 @@ import {
 } from '../../../functions/core/job-input';
 
 const HAIKU = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
 const DEFAULTS: JobDefaults = { modelId: HAIKU, maxTokensPerRound: 4096, maxRounds: 40, allowedModelIds: [] };
 
 function invalid(raw: unknown, defaults: JobDefaults = DEFAULTS): InvalidInputError {
@@ -42,7 +43,7 @@ describe('parseJobInput accepts', () => {
       {
         prompt: 'Write',
         system: 'Be terse',
-        modelId: `us.${HAIKU}`,
+        modelId: `us.${HAIKU_3}`,
         api: 'invoke',
         maxTokensPerRound: 10,
         maxRounds: MAX_ROUNDS_LIMIT,
@@ -57,7 +58,7 @@ describe('parseJobInput accepts', () => {
     expect(config).toEqual({
       messages: [{ role: 'user', text: 'Write' }],
       system: 'Be terse',
-      modelId: `us.${HAIKU}`,
+      modelId: `us.${HAIKU_3}`,
       api: 'invoke',
       maxTokensPerRound: 10,
       maxRounds: MAX_ROUNDS_LIMIT,
@@ -319,5 +320,35 @@ describe('parseJobInput message count', () => {
         message: expect.stringContaining(`${MAX_MESSAGES}`),
       }),
     );
+  });
+});
+
+describe('parseJobInput sampling fields the model would refuse', () => {
+  it.each([
+    ['temperature on Opus 4.7', { modelId: 'us.anthropic.claude-opus-4-7', temperature: 0.5 }, 'temperature'],
+    ['topP on Opus 4.7', { modelId: 'global.anthropic.claude-opus-4-7', topP: 0.9 }, 'topP'],
+    ['topK on Opus 4.7', { modelId: 'us.anthropic.claude-opus-4-7', topK: 5 }, 'topK'],
+    ['temperature and topP on Haiku 4.5', { modelId: `us.${HAIKU}`, temperature: 0.5, topP: 0.9 }, 'topP'],
+    ['topK on a non-Anthropic model', { modelId: 'amazon.nova-pro-v1:0', topK: 5 }, 'topK'],
+  ])('%s', (_name, fields, field) => {
+    expect(() => parseJobInput({ prompt: 'p', ...fields }, DEFAULTS)).toThrow(
+      expect.objectContaining({ name: 'InvalidInputError', field }),
+    );
+  });
+
+  it('accepts what those models take', () => {
+    expect(
+      parseJobInput({ prompt: 'p', modelId: `us.${HAIKU}`, temperature: 0.5 }, DEFAULTS).temperature,
+    ).toBe(0.5);
+    expect(
+      parseJobInput(
+        { prompt: 'p', modelId: 'us.anthropic.claude-opus-4-6-v1', temperature: 0.5, topP: 0.9 },
+        DEFAULTS,
+      ).topP,
+    ).toBe(0.9);
+    expect(
+      parseJobInput({ prompt: 'p', modelId: 'amazon.nova-pro-v1:0', temperature: 0.2, topP: 0.9 }, DEFAULTS)
+        .temperature,
+    ).toBe(0.2);
   });
 });

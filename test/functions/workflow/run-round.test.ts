@@ -132,7 +132,7 @@ describe('runRound against the emulator and local DynamoDB', () => {
     const { document, last } = await runWholeJob({
       prompt,
       maxTokensPerRound: 1,
-      maxRounds: 2000,
+      maxRounds: 1500,
       continuation: 'prefill',
     });
     expect(last.status).toBe('COMPLETED');
