@@ -83,7 +83,7 @@ describe('runRound against the emulator and local DynamoDB', () => {
   ])(
     'auto switches %s to instruction at round 2, records it, and stays exact',
     async (_name, modelId, api) => {
-      services.emulator.setInstructionQuirks({ seed: 3, overlapRate: 0.5 });
+      services.emulator.setInstructionQuirks({ seed: 3, overlapRate: 0.5, overlapChars: [12, 80] });
       const prompt = `Notes on bridges for ${modelId} [emulator:tokens=900]`;
       const { document, last, job } = await runWholeJob({ prompt, api, modelId, maxTokensPerRound: 150 });
       expect(last.status).toBe('COMPLETED');
