@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/job-table-keys';
 import { acknowledgeWildcards } from './acknowledge-wildcards';
 import { bedrockInvokeResources } from './bedrock-model-arns';
+import { FailedExecutionRecorder } from './failed-execution-recorder';
 import { HANDLERS, type HandlerKey } from './handlers';
 import { LongformFunction } from './longform-function';
 import { workflowDefinition } from './workflow-definition';
@@ -119,6 +120,7 @@ export class Longform extends Construct {
       },
     });
     this.acknowledgeStateMachineFindings();
+    new FailedExecutionRecorder(this, 'FailedExecutions', this.stateMachine, this.functions.recordFailure);
   }
 
   /** Lets the round function invoke exactly the allowed models (both ARNs of an inference profile). */

@@ -157,12 +157,13 @@ export class OfflineRuntime {
     });
     const outcome = execution.result.then(
       (output): ExecutionOutcome => ({ status: 'SUCCEEDED', output }),
-      (error: unknown): ExecutionOutcome => {
-        if (error instanceof ExecutionError && error.cause instanceof Error) {
-          const failure = describeFailure({ Error: error.cause.name, Cause: error.cause.message });
-          return { status: 'FAILED', error: failure.error, cause: failure.cause };
-        }
-        throw error;
+      async (error: unknown): Promise<ExecutionOutcome> => {
+        if (!(error instanceof ExecutionError && error.cause instanceof Error)) throw error;
+        const caught = { Error: error.cause.name, Cause: error.cause.message };
+        // What the stack's FailedExecutionRecorder rule does on AWS when an execution ends FAILED.
+        await this.invoke('recordFailure', { jobId: name, failure: caught });
+        const failure = describeFailure(caught);
+        return { status: 'FAILED', error: failure.error, cause: failure.cause };
       },
     );
     return { events: execution.eventLogs, outcome, abort: execution.abort };

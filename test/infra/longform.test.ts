@@ -375,3 +375,24 @@ describe('LongformStack', () => {
     });
   });
 });
+
+describe('failed executions recorded on their job', () => {
+  const rules = ofType('AWS::Events::Rule').map(([, rule]) => rule.Properties);
+  const recordFailureId = Object.entries(resources).find(
+    ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.includes('RecordFailure'),
+  )?.[0];
+
+  it('sends every FAILED or TIMED_OUT execution of this state machine to Record failure', () => {
+    expect(rules.map((rule) => (rule.EventPattern as Json).detail)).toEqual([
+      { stateMachineArn: [{ Ref: expect.stringMatching(/StateMachine/) }], status: ['FAILED'] },
+      { stateMachineArn: [{ Ref: expect.stringMatching(/StateMachine/) }], status: ['TIMED_OUT'] },
+    ]);
+    for (const rule of rules) {
+      const [target] = rule.Targets as Json[];
+      expect(target?.Arn).toEqual({ 'Fn::GetAtt': [recordFailureId, 'Arn'] });
+      const transformer = target?.InputTransformer as { InputPathsMap: Json; InputTemplate: string };
+      expect(transformer.InputPathsMap['detail-name']).toBe('$.detail.name');
+      expect(transformer.InputTemplate).toMatch(/"jobId":<detail-name>,"failure":\{"Error":/);
+    }
+  });
+});
