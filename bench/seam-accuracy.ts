@@ -42,7 +42,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-function runDocument(scenario: Scenario, seed: number): boolean {
+function runDocument(scenario: Scenario, seed: number): { exact: boolean; rounds: number } {
   const random = createRandom(seed);
   const prompt = `Seeded document ${seed} [emulator:tokens=${300 + Math.floor(random.next() * 900)}]`;
   // Budgets larger than the longest repeat a model would make, as a user sizes maxTokensPerRound.
@@ -57,7 +57,8 @@ function runDocument(scenario: Scenario, seed: number): boolean {
     stopSequences: [],
   };
   let document = '';
-  for (let round = 1; round <= MAX_ROUNDS; round++) {
+  let round = 1;
+  for (; round <= MAX_ROUNDS; round++) {
     const messages = buildConversation(config, document, scenario.strategy).map((turn) => ({
       role: turn.role,
       texts: [turn.text],
@@ -71,18 +72,24 @@ function runDocument(scenario: Scenario, seed: number): boolean {
     document = applySeam(document, reply.text, seam);
     if (reply.stopReason !== 'max_tokens') break;
   }
-  return document === targetDocument({ prompt });
+  return { exact: document === targetDocument({ prompt }), rounds: round };
 }
 
 const rows = SCENARIOS.map((scenario) => {
   const started = performance.now();
   let exact = 0;
-  for (let seed = 1; seed <= DOCUMENTS; seed++) if (runDocument(scenario, seed)) exact++;
+  let rounds = 0;
+  for (let seed = 1; seed <= DOCUMENTS; seed++) {
+    const result = runDocument(scenario, seed);
+    if (result.exact) exact++;
+    rounds += result.rounds;
+  }
   return {
     scenario: scenario.name,
     documents: DOCUMENTS,
     exact,
     rate: `${((100 * exact) / DOCUMENTS).toFixed(1)} %`,
+    'rounds/doc': Number((rounds / DOCUMENTS).toFixed(1)),
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
   };
 });
