@@ -54,7 +54,7 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
     runPermanentFailureResumed(['AccessDeniedException', 'ValidationException', 'AccessDeniedException'], 3),
   () => runSameJobTwice(),
   () => runConcurrentJobs({ jobs: 50, documentTokens: 500, maxTokensPerRound: 100 }),
-  () => runLargeInputs({ documentTokens: 500_000, maxTokensPerRound: 20_000 }),
+  () => runLargeInputs({ documentTokens: 900_000, maxTokensPerRound: 40_000 }),
   () => runBadExecutionInputs('bad execution inputs', BAD_EXECUTION_INPUTS),
   () => runBadExecutionInputs('non-object execution inputs', NON_OBJECT_EXECUTION_INPUTS),
   () => runCliKilledAndResumed(7),

@@ -1,7 +1,7 @@
 /**
  * The emulator's "model": one deterministic markdown document per (system prompt, first user prompt).
  *
- * Length: a first user prompt containing `[emulator:tokens=N]` (N from 50 to 500000, clamped) gets a
+ * Length: a first user prompt containing `[emulator:tokens=N]` (N from 50 to 950000, clamped: a document that still fits a 1M-token context window) gets a
  * document of about N tokens; otherwise the caller's default (1500 unless configured).
  */
 import { createRandom, hashString, type SeededRandom } from './seeded-random';
@@ -9,7 +9,7 @@ import { createRandom, hashString, type SeededRandom } from './seeded-random';
 /** Matches the length directive inside a first user prompt. */
 const TOKENS_DIRECTIVE = /\[emulator:tokens=(\d+)\]/;
 const MIN_TOKENS = 50;
-const MAX_TOKENS = 500_000;
+const MAX_TOKENS = 950_000;
 /** The tokenizer's token lengths are uniform over 1-5 code units. */
 const MEAN_CHARS_PER_TOKEN = 3;
 /** Default document length when neither the prompt nor the caller chooses one. */

@@ -49,9 +49,9 @@ describe('targetDocument', () => {
     expect(countTokens(targetDocument({ prompt: 'short', defaultTokens: 200 }))).toBeLessThan(300);
   });
 
-  it('clamps the directive to 50..500000', () => {
+  it('clamps the directive to 50..950000', () => {
     expect(documentTokensDirective('[emulator:tokens=3]')).toBe(50);
-    expect(documentTokensDirective('[emulator:tokens=9999999]')).toBe(500_000);
+    expect(documentTokensDirective('[emulator:tokens=9999999]')).toBe(950_000);
     expect(documentTokensDirective('none')).toBeUndefined();
   });
 
