@@ -1,9 +1,8 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { JobStore } from '../functions/adapters/job-store';
 import { resolveStrategy } from '../functions/core/conversation';
-import { InvalidInputError } from '../functions/core/errors';
 import type { JobDefaults } from '../functions/core/job-config';
 import { parseJobInput } from '../functions/core/job-input';
+import { assertSameJob } from '../functions/core/job-reference';
 
 /** Step Functions refuses execution input above 256 KiB; inputs above this are stored first (with margin). */
 export const MAX_INLINE_INPUT_BYTES = 250 * 1024;
@@ -28,14 +27,6 @@ export async function prepareExecutionInput(
     resolveStrategy(config.continuation, undefined),
     'PENDING',
   );
-  if (created === 'exists') {
-    const existing = await store.getJob(jobId);
-    if (!existing || !isDeepStrictEqual(existing.config, config)) {
-      throw new InvalidInputError(
-        'jobId',
-        `Job ${jobId} already exists with a different input; start the new job under another job id`,
-      );
-    }
-  }
+  if (created === 'exists') assertSameJob(jobId, (await store.getJob(jobId))?.config, config);
   return { jobId };
 }

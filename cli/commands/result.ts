@@ -1,7 +1,6 @@
 import { writeDocument } from '../document-output';
-import { parseJobCommand } from '../job-command-args';
+import { runStoredJobCommand } from '../job-command-args';
 import { failureLine, summarize } from '../job-report';
-import { openJobStore } from '../job-store-target';
 
 const USAGE = 'Usage: longform result JOB_ID (--data-dir DIR | --table NAME) [--out FILE]';
 
@@ -10,20 +9,16 @@ const USAGE = 'Usage: longform result JOB_ID (--data-dir DIR | --table NAME) [--
  * offline data directory or a deployed stack's table. Returns 0 when the job completed; for any other
  * status the text so far is still written, with one line on stderr saying why it is not complete.
  */
-export async function resultCommand(args: string[]): Promise<number> {
-  const { jobId, values } = parseJobCommand(args, { out: { type: 'string' } }, USAGE);
-  const { store, close } = await openJobStore({ dataDir: values['data-dir'], table: values.table });
-  try {
-    const job = await store.getJob(jobId);
-    if (!job) {
-      process.stderr.write(`longform: no job ${jobId} there; check the job id, --data-dir or --table\n`);
+export function resultCommand(args: string[]): Promise<number> {
+  return runStoredJobCommand(
+    args,
+    { out: { type: 'string' } },
+    USAGE,
+    async ({ jobId, values, store, job }) => {
+      await writeDocument(store, jobId, values.out);
+      if (job.status === 'COMPLETED') return 0;
+      process.stderr.write(`${failureLine(summarize(jobId, job))}; wrote the text stored so far\n`);
       return 1;
-    }
-    await writeDocument(store, jobId, values.out);
-    if (job.status === 'COMPLETED') return 0;
-    process.stderr.write(`${failureLine(summarize(jobId, job))}; wrote the text stored so far\n`);
-    return 1;
-  } finally {
-    await close();
-  }
+    },
+  );
 }

@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import { InvalidInputError } from './errors';
+import type { JobConfig } from './job-config';
 
 /** Characters Step Functions refuses in an execution name, which is also the job id. */
 const FORBIDDEN_JOB_ID_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
@@ -39,4 +41,18 @@ export function parseJobReference(input: unknown): { jobId: string } | undefined
   const keys = Object.keys(input);
   if (keys.length !== 1 || keys[0] !== 'jobId') return undefined;
   return { jobId: validateJobId((input as { jobId: unknown }).jobId) };
+}
+
+/**
+ * Starting a job id that is taken is idempotent only with the same input: the same job again. Any
+ * other input under that id is refused, so a job never silently continues with someone else's prompt.
+ * @throws InvalidInputError naming `jobId`.
+ */
+export function assertSameJob(jobId: string, existing: JobConfig | undefined, requested: JobConfig): void {
+  if (existing === undefined || !isDeepStrictEqual(existing, requested)) {
+    throw new InvalidInputError(
+      'jobId',
+      `Job ${jobId} already exists with a different input; start the new job under another job id`,
+    );
+  }
 }

@@ -1,10 +1,9 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { JobStore } from '../adapters/job-store';
 import { resolveStrategy } from '../core/conversation';
 import { InvalidInputError, JobNotFoundError } from '../core/errors';
 import type { JobDefaults } from '../core/job-config';
 import { parseJobInput } from '../core/job-input';
-import { parseJobReference } from '../core/job-reference';
+import { assertSameJob, parseJobReference } from '../core/job-reference';
 
 /** What `Initialize job` hands on. */
 export interface StartedJob {
@@ -45,12 +44,7 @@ export async function startJob(
   const job = await store.getJob(executionName);
   if (!job) throw new JobNotFoundError(`Job ${executionName} vanished right after it was created`);
   if (created === 'exists') {
-    if (!isDeepStrictEqual(job.config, config)) {
-      throw new InvalidInputError(
-        'jobId',
-        `Job ${executionName} already exists with a different input; start the new job under another job id`,
-      );
-    }
+    assertSameJob(executionName, job.config, config);
     if (job.status === 'FAILED') await store.reopenJob(job.jobId);
   }
   return { jobId: job.jobId, nextRound: job.nextRound };
