@@ -24,7 +24,8 @@ const modelIds = (key: string, value: unknown): string[] => {
 /**
  * Longform props from CDK context (`cdk.json` or `-c key=value`; command-line values arrive as
  * strings): `longform:defaultModelId`, `longform:allowedModelIds` (comma list or array),
- * `longform:maxTokensPerRound`, `longform:maxRounds`. Absent keys keep the construct's defaults.
+ * `longform:maxTokensPerRound`, `longform:maxTokensPerRoundLimit`, `longform:maxRounds`. Absent keys
+ * keep the construct's defaults.
  */
 export function propsFromContext(context: (key: string) => unknown): LongformProps {
   const props: LongformProps = {};
@@ -40,6 +41,10 @@ export function propsFromContext(context: (key: string) => unknown): LongformPro
   const maxTokens = context('longform:maxTokensPerRound');
   if (maxTokens !== undefined)
     props.maxTokensPerRound = positiveInteger('longform:maxTokensPerRound', maxTokens);
+  const roundLimit = context('longform:maxTokensPerRoundLimit');
+  if (roundLimit !== undefined) {
+    props.maxTokensPerRoundLimit = positiveInteger('longform:maxTokensPerRoundLimit', roundLimit);
+  }
   const maxRounds = context('longform:maxRounds');
   if (maxRounds !== undefined) props.maxRounds = positiveInteger('longform:maxRounds', maxRounds);
   return props;

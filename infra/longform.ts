@@ -22,6 +22,12 @@ export interface LongformProps {
   allowedModelIds?: string[];
   /** Default output-token budget of one round. @default 4096 */
   maxTokensPerRound?: number;
+  /**
+   * Largest output-token budget a job may ask for per round. A round is one Lambda invocation (15
+   * minutes): 32,000 tokens take 800 s at 40 tokens/s, the slowest Claude rate. Raise it for faster models.
+   * @default 32000
+   */
+  maxTokensPerRoundLimit?: number;
   /** Default round limit of a job. @default 200 */
   maxRounds?: number;
   /** Days a finished job stays in the table before TTL deletes it. @default 30 */
@@ -84,6 +90,7 @@ export class Longform extends Construct {
       DEFAULT_MODEL_ID: defaultModelId,
       ALLOWED_MODEL_IDS: allowedModelIds.join(','),
       DEFAULT_MAX_TOKENS_PER_ROUND: String(props.maxTokensPerRound ?? 4096),
+      MAX_TOKENS_PER_ROUND_LIMIT: String(props.maxTokensPerRoundLimit ?? 32_000),
       DEFAULT_MAX_ROUNDS: String(props.maxRounds ?? 200),
       JOB_TTL_DAYS: String(props.jobTtlDays ?? 30),
       POWERTOOLS_SERVICE_NAME: 'longform',

@@ -39,4 +39,9 @@ export interface JobDefaults {
   maxRounds: number;
   /** Model ids (inference-profile ids included) a job may name; empty means any. */
   allowedModelIds: string[];
+  /**
+   * Largest `maxTokensPerRound` a job may ask for, below the model's own limit: a round is one Lambda
+   * invocation of at most 15 minutes. Absent: only the model's limit applies.
+   */
+  maxTokensPerRoundLimit?: number;
 }

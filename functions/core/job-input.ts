@@ -102,7 +102,7 @@ export function parseJobInput(raw: unknown, defaults: JobDefaults): JobConfig {
     messages,
     modelId,
     api,
-    maxTokensPerRound: maxTokensOf(input.maxTokensPerRound, modelId, defaults.maxTokensPerRound),
+    maxTokensPerRound: maxTokensOf(input.maxTokensPerRound, modelId, defaults),
     maxRounds: input.maxRounds ?? defaults.maxRounds,
     continuation: input.continuation ?? 'auto',
     stopSequences: input.stopSequences ?? [],
@@ -180,16 +180,23 @@ function checkModelAllowed(modelId: string, allowed: readonly string[]): void {
   }
 }
 
-function maxTokensOf(value: unknown, modelId: string, fallback: number): number {
+function maxTokensOf(value: unknown, modelId: string, defaults: JobDefaults): number {
   const known = maxOutputTokensFor(modelId);
-  const limit = known ?? GENERIC_MAX_OUTPUT_TOKENS;
+  const modelLimit = known ?? GENERIC_MAX_OUTPUT_TOKENS;
+  const stackLimit = defaults.maxTokensPerRoundLimit ?? Number.POSITIVE_INFINITY;
+  const limit = Math.min(modelLimit, stackLimit);
   // The stack default is a general one; it must not push a job over the limit of the model it names.
-  if (value === undefined) return Math.min(fallback, limit);
+  if (value === undefined) return Math.min(defaults.maxTokensPerRound, limit);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > limit) {
-    const forModel = known === undefined ? '' : ` for ${modelId}`;
+    const why =
+      stackLimit < modelLimit
+        ? ' (this stack caps a round there so it finishes within one 15-minute Lambda invocation)'
+        : known === undefined
+          ? ''
+          : ` for ${modelId}`;
     throw new InvalidInputError(
       'maxTokensPerRound',
-      `maxTokensPerRound must be an integer from 1 to ${limit}${forModel} (got ${describeValue(value)})`,
+      `maxTokensPerRound must be an integer from 1 to ${limit}${why} (got ${describeValue(value)})`,
     );
   }
   return value;

@@ -14,12 +14,14 @@ describe('propsFromContext', () => {
         'longform:defaultModelId': 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
         'longform:allowedModelIds': ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'amazon.nova-pro-v1:0'],
         'longform:maxTokensPerRound': 8192,
+        'longform:maxTokensPerRoundLimit': 64000,
         'longform:maxRounds': 500,
       }),
     ).toEqual({
       defaultModelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
       allowedModelIds: ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'amazon.nova-pro-v1:0'],
       maxTokensPerRound: 8192,
+      maxTokensPerRoundLimit: 64000,
       maxRounds: 500,
     });
   });
@@ -38,6 +40,7 @@ describe('propsFromContext', () => {
   it.each([
     ['longform:maxTokensPerRound', '0'],
     ['longform:maxTokensPerRound', '1.5'],
+    ['longform:maxTokensPerRoundLimit', '-5'],
     ['longform:maxRounds', 'many'],
     ['longform:maxRounds', ''],
     ['longform:allowedModelIds', 42],

@@ -176,6 +176,7 @@ describe('Longform functions', () => {
             DEFAULT_MODEL_ID: PROFILE_ID,
             ALLOWED_MODEL_IDS: `${PROFILE_ID},${PLAIN_ID}`,
             DEFAULT_MAX_TOKENS_PER_ROUND: '4096',
+            MAX_TOKENS_PER_ROUND_LIMIT: '32000',
             DEFAULT_MAX_ROUNDS: '300',
             JOB_TTL_DAYS: '30',
             POWERTOOLS_SERVICE_NAME: 'longform',

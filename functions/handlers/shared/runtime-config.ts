@@ -33,6 +33,9 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
       modelId: required('DEFAULT_MODEL_ID'),
       maxTokensPerRound: positiveInteger('DEFAULT_MAX_TOKENS_PER_ROUND'),
       maxRounds: positiveInteger('DEFAULT_MAX_ROUNDS'),
+      ...(env.MAX_TOKENS_PER_ROUND_LIMIT
+        ? { maxTokensPerRoundLimit: positiveInteger('MAX_TOKENS_PER_ROUND_LIMIT') }
+        : {}),
       allowedModelIds: (env.ALLOWED_MODEL_IDS ?? '')
         .split(',')
         .map((id) => id.trim())

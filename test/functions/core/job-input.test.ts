@@ -352,3 +352,39 @@ describe('parseJobInput sampling fields the model would refuse', () => {
     ).toBe(0.2);
   });
 });
+
+describe('parseJobInput round budget capped by the stack', () => {
+  const capped = { ...DEFAULTS, maxTokensPerRound: 50_000, maxTokensPerRoundLimit: 32_000 };
+
+  it('refuses a budget over the stack cap, saying why', () => {
+    expect(() =>
+      parseJobInput({ prompt: 'p', modelId: `us.${HAIKU}`, maxTokensPerRound: 32_001 }, capped),
+    ).toThrow(
+      expect.objectContaining({
+        field: 'maxTokensPerRound',
+        message: expect.stringMatching(/from 1 to 32000 .*15-minute Lambda/),
+      }),
+    );
+  });
+
+  it('accepts the cap itself and lowers a larger stack default to it', () => {
+    expect(
+      parseJobInput({ prompt: 'p', modelId: `us.${HAIKU}`, maxTokensPerRound: 32_000 }, capped)
+        .maxTokensPerRound,
+    ).toBe(32_000);
+    expect(parseJobInput({ prompt: 'p', modelId: `us.${HAIKU}` }, capped).maxTokensPerRound).toBe(32_000);
+  });
+
+  it('keeps the model limit when it is the lower one', () => {
+    expect(() =>
+      parseJobInput(
+        { prompt: 'p', modelId: 'anthropic.claude-3-haiku-20240307-v1:0', maxTokensPerRound: 5000 },
+        capped,
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/from 1 to 4096 for anthropic\.claude-3-haiku/),
+      }),
+    );
+  });
+});
