@@ -1,8 +1,6 @@
 import type { JobStore } from '../functions/adapters/job-store';
-import { resolveStrategy } from '../functions/core/conversation';
 import type { JobDefaults } from '../functions/core/job-config';
-import { parseJobInput } from '../functions/core/job-input';
-import { assertSameJob } from '../functions/core/job-reference';
+import { storeNewJob } from '../functions/workflow/store-new-job';
 
 /** Step Functions refuses execution input above 256 KiB; inputs above this are stored first (with margin). */
 export const MAX_INLINE_INPUT_BYTES = 250 * 1024;
@@ -20,13 +18,6 @@ export async function prepareExecutionInput(
   input: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   if (Buffer.byteLength(JSON.stringify(input), 'utf8') <= MAX_INLINE_INPUT_BYTES) return input;
-  const config = parseJobInput(input, defaults);
-  const created = await store.createJob(
-    jobId,
-    config,
-    resolveStrategy(config.continuation, undefined),
-    'PENDING',
-  );
-  if (created === 'exists') assertSameJob(jobId, (await store.getJob(jobId))?.config, config);
+  await storeNewJob(store, defaults, jobId, input, 'PENDING');
   return { jobId };
 }

@@ -1,9 +1,8 @@
 import type { JobStore } from '../adapters/job-store';
-import { resolveStrategy } from '../core/conversation';
 import { InvalidInputError, JobNotFoundError } from '../core/errors';
 import type { JobDefaults } from '../core/job-config';
-import { parseJobInput } from '../core/job-input';
-import { assertSameJob, parseJobReference } from '../core/job-reference';
+import { parseJobReference } from '../core/job-reference';
+import { storeNewJob } from './store-new-job';
 
 /** What `Initialize job` hands on. */
 export interface StartedJob {
@@ -34,18 +33,9 @@ export async function startJob(
     return { jobId: job.jobId, nextRound: job.nextRound };
   }
 
-  const config = parseJobInput(input, defaults);
-  const created = await store.createJob(
-    executionName,
-    config,
-    resolveStrategy(config.continuation, undefined),
-    'RUNNING',
-  );
+  await storeNewJob(store, defaults, executionName, input, 'RUNNING');
   const job = await store.getJob(executionName);
   if (!job) throw new JobNotFoundError(`Job ${executionName} vanished right after it was created`);
-  if (created === 'exists') {
-    assertSameJob(executionName, job.config, config);
-    if (job.status === 'FAILED') await store.reopenJob(job.jobId);
-  }
+  if (job.status === 'FAILED') await store.reopenJob(job.jobId);
   return { jobId: job.jobId, nextRound: job.nextRound };
 }

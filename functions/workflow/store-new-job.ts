@@ -1,0 +1,28 @@
+import type { JobStore } from '../adapters/job-store';
+import { resolveStrategy } from '../core/conversation';
+import type { JobDefaults } from '../core/job-config';
+import { parseJobInput } from '../core/job-input';
+import { assertSameJob } from '../core/job-reference';
+import type { JobStatus } from '../core/job-status';
+
+/**
+ * Validates a job input and stores it as job `jobId`, idempotently: the same input under a taken id is
+ * the same job, any other input is refused. Invalid input throws `InvalidInputError` before anything is
+ * written.
+ */
+export async function storeNewJob(
+  store: JobStore,
+  defaults: JobDefaults,
+  jobId: string,
+  input: unknown,
+  status: Extract<JobStatus, 'PENDING' | 'RUNNING'>,
+): Promise<void> {
+  const config = parseJobInput(input, defaults);
+  const created = await store.createJob(
+    jobId,
+    config,
+    resolveStrategy(config.continuation, undefined),
+    status,
+  );
+  if (created === 'exists') assertSameJob(jobId, (await store.getJob(jobId))?.config, config);
+}
