@@ -191,12 +191,7 @@ export class JobStore {
     for await (const item of this.queryItems(jobId, `${roundKey(round)}#${stored.attemptId}#`)) {
       parts.push(item.text as string);
     }
-    if (parts.length !== stored.partCount) {
-      throw new CorruptDocumentError(
-        `Round ${round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`,
-      );
-    }
-    return toRoundRecord(stored, parts.join(''));
+    return toRoundRecord(stored, joinParts(jobId, stored, parts));
   }
 
   /**
@@ -374,25 +369,13 @@ export class JobStore {
     const holdBack = Math.max(0, ...(job?.config.stopSequences ?? []).map((s) => s.length));
     const assembler = new DocumentAssembler(holdBack);
     let current: { stored: StoredRound; parts: string[] } | undefined;
-    // Pieces are written out as UTF-8 one by one: never end one between the halves of a surrogate pair.
-    let carry = '';
-    const emit = (text: string) => {
-      const joined = carry + text;
-      const last = joined.charCodeAt(joined.length - 1);
-      const split = last >= 0xd800 && last <= 0xdbff ? joined.length - 1 : joined.length;
-      carry = joined.slice(split);
-      return joined.slice(0, split);
-    };
+    // The assembler never ends a piece between the halves of a surrogate pair, so each piece can be
+    // written out as UTF-8 on its own.
     const flush = () => {
       if (!current) return '';
       const { stored, parts } = current;
       current = undefined;
-      if (parts.length !== stored.partCount) {
-        throw new CorruptDocumentError(
-          `Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`,
-        );
-      }
-      return emit(assembler.push(parts.join(''), stored.seam));
+      return assembler.push(joinParts(jobId, stored, parts), stored.seam);
     };
     for await (const item of this.queryItems(jobId, 'ROUND#')) {
       const sk = item[SORT_KEY] as string;
@@ -406,7 +389,7 @@ export class JobStore {
         current.parts.push(item.text as string);
       }
     }
-    const out = flush() + emit(assembler.finish()) + carry;
+    const out = flush() + assembler.finish();
     if (out) yield out;
   }
 
@@ -506,6 +489,16 @@ export class JobStore {
 function stripKeys<T>(item: Record<string, unknown>): T {
   const { [PARTITION_KEY]: _pk, [SORT_KEY]: _sk, [TTL_ATTRIBUTE]: _ttl, ...rest } = item;
   return rest as T;
+}
+
+/** A round's full text from its parts; a missing part is a corrupt document, never a shorter one. */
+function joinParts(jobId: string, stored: StoredRound, parts: string[]): string {
+  if (parts.length !== stored.partCount) {
+    throw new CorruptDocumentError(
+      `Round ${stored.round} of job ${jobId} has ${parts.length} of ${stored.partCount} parts`,
+    );
+  }
+  return parts.join('');
 }
 
 function toRoundRecord(stored: StoredRound, text: string): RoundRecord {
