@@ -41,13 +41,7 @@ export async function openJobStore(target: JobStoreTarget): Promise<OpenJobStore
     throw new CliUsageError(`No Longform data in ${target.dataDir}: give the --data-dir that \`run\` used`);
   }
   const dynamo = await startLocalDynamoDb({ dataDir: target.dataDir as string });
-  const documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'longform-local', secretAccessKey: 'longform-local' },
-    }),
-  );
+  const documents = DynamoDBDocumentClient.from(dynamo.createClient());
   return {
     store: new JobStore(documents, LOCAL_TABLE_NAME, READ_ONLY_TTL_SECONDS),
     close: async () => {

@@ -4,6 +4,12 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import dynalite from 'dynalite';
 import { PARTITION_KEY, SORT_KEY } from '../functions/adapters/job-table-keys';
 
+/** The local servers accept any signature; these keep SDK clients off the real credential chain. */
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'longform-local',
+  secretAccessKey: 'longform-local',
+} as const;
+
 /** Options for {@link startLocalDynamoDb}. */
 export interface LocalDynamoDbOptions {
   /** Keep tables in a LevelDB directory that survives restarts; in memory when absent. */
@@ -16,6 +22,8 @@ export interface LocalDynamoDb {
   endpoint: string;
   /** Creates the Longform table (same key schema as the stack) unless it already exists. */
   createJobTable(tableName: string): Promise<void>;
+  /** A DynamoDB client for this server that never looks for real credentials. */
+  createClient(): DynamoDBClient;
   stop(): Promise<void>;
 }
 
@@ -37,17 +45,14 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  const createClient = () =>
+    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
 
   return {
     endpoint,
+    createClient,
     async createJobTable(tableName) {
-      // dynalite accepts any signature: fixed local credentials keep this client off the credential chain.
-      const client = new DynamoDBClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'longform-local', secretAccessKey: 'longform-local' },
-        maxAttempts: 1,
-      });
+      const client = createClient();
       try {
         await client.send(
           new CreateTableCommand({

@@ -6,7 +6,7 @@ import { describeFailure } from '../functions/core/failure-description';
 import { buildLocalDefinition, type HandlerKey, type LocalDefinition } from '../infra/local-definition';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from './bedrock-emulator';
 import { createLambdaContext } from './lambda-context';
-import { type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
+import { LOCAL_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 
 /** Table name the offline runtime uses in its local DynamoDB. */
 export const LOCAL_TABLE_NAME = 'longform-jobs';
@@ -223,9 +223,9 @@ function configureEnvironment(
   process.env.AWS_REGION ??= process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   if (emulatorUrl) {
     process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = emulatorUrl;
-    // Local servers accept any signature; these keep the SDK from looking for real credentials.
-    process.env.AWS_ACCESS_KEY_ID = 'longform-local';
-    process.env.AWS_SECRET_ACCESS_KEY = 'longform-local';
+    // The handlers' clients read credentials from the environment: keep them off the real chain.
+    process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
   }
