@@ -1,6 +1,6 @@
 /**
  * Reliability report (`npm run test:reliability`): runs the fault, resume, concurrency, limit and bad-input
- * scenarios of test/reliability at full size and prints what was injected and measured. Exits non-zero
+ * scenarios in scenarios/ at full size and prints what was injected and measured. Exits non-zero
  * when any character was lost or duplicated, a job did not end exact, or a bad input was not refused.
  */
 // Dummy local credentials, quiet Powertools and the Node 20 polyfill, as for the test suites.
@@ -9,19 +9,19 @@ import {
   BAD_EXECUTION_INPUTS,
   NON_OBJECT_EXECUTION_INPUTS,
   runBadExecutionInputs,
-} from '../test/reliability/bad-inputs';
+} from '../scenarios/bad-inputs';
 import {
   BAD_COMMAND_LINES,
   runBadCommandLines,
   runCliKilledAndResumed,
   runCliPermanentFailureResumed,
-} from '../test/reliability/cli-scenarios';
-import { BURSTS, runFaultStorm, THROTTLE_30, THROTTLE_60 } from '../test/reliability/fault-storms';
-import { runInterruptedRounds } from '../test/reliability/interrupted-rounds';
-import { runLargeInputs } from '../test/reliability/large-inputs';
-import { runAbortedExecutions, runPermanentFailureResumed } from '../test/reliability/resumed-jobs';
-import type { ScenarioReport } from '../test/reliability/scenario-report';
-import { runConcurrentJobs, runSameJobTwice } from '../test/reliability/shared-store';
+} from '../scenarios/cli-scenarios';
+import { BURSTS, runFaultStorm, THROTTLE_30, THROTTLE_60 } from '../scenarios/fault-storms';
+import { runInterruptedRounds } from '../scenarios/interrupted-rounds';
+import { runLargeInputs } from '../scenarios/large-inputs';
+import { runAbortedExecutions, runPermanentFailureResumed } from '../scenarios/resumed-jobs';
+import type { ScenarioReport } from '../scenarios/scenario-report';
+import { runConcurrentJobs, runSameJobTwice } from '../scenarios/shared-store';
 
 const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
   () =>

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_EXECUTION_INPUTS, NON_OBJECT_EXECUTION_INPUTS, runBadExecutionInputs } from './bad-inputs';
+import {
+  BAD_EXECUTION_INPUTS,
+  NON_OBJECT_EXECUTION_INPUTS,
+  runBadExecutionInputs,
+} from '../../scenarios/bad-inputs';
 
 describe('bad execution input on the real definition', () => {
   it('every case fails with InvalidInputError naming the field or limit, and writes nothing', async () => {

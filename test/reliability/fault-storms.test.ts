@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BURSTS, runFaultStorm, THROTTLE_30, THROTTLE_60 } from './fault-storms';
+import { BURSTS, runFaultStorm, THROTTLE_30, THROTTLE_60 } from '../../scenarios/fault-storms';
 
 describe('fault storms on the real definition, retries shortened', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KILL_POINTS, runInterruptedRounds } from './interrupted-rounds';
+import { KILL_POINTS, runInterruptedRounds } from '../../scenarios/interrupted-rounds';
 
 describe('round attempts killed at each point, many seeded times', () => {
   it('loses and duplicates nothing, and calls Bedrock again only when the round was not stored', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runLargeInputs } from './large-inputs';
+import { runLargeInputs } from '../../scenarios/large-inputs';
 
 describe('inputs near the limits', () => {
   it('a prompt near 256 KiB (stored first) and a long document over many rounds end exact', async () => {

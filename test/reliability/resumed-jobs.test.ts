@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runAbortedExecutions, runPermanentFailureResumed } from './resumed-jobs';
+import { runAbortedExecutions, runPermanentFailureResumed } from '../../scenarios/resumed-jobs';
 
 describe('jobs resumed after their execution stopped', () => {
   it('executions aborted at seeded points and resumed end with exact documents', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runConcurrentJobs, runSameJobTwice } from './shared-store';
+import { runConcurrentJobs, runSameJobTwice } from '../../scenarios/shared-store';
 
 describe('one local store shared by executions', () => {
   it('the same job id started twice (racing, after completion, with other input) is one job', async () => {

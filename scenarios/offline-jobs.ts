@@ -1,11 +1,11 @@
-import { RETRIABLE_ERROR_NAMES } from '../../functions/core/errors';
-import type { RunningEmulator } from '../../local/bedrock-emulator';
+import { RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
+import type { RunningEmulator } from '../local/bedrock-emulator';
 import {
   type ExecutionEvent,
   type ExecutionOutcome,
   OfflineRuntime,
   type OfflineRuntimeOptions,
-} from '../../local/offline-runtime';
+} from '../local/offline-runtime';
 
 /** Retry waits in the scenarios: the real policy's attempts and order, without its minutes of waiting. */
 export const SCENARIO_RETRY_INTERVAL_MS = 1;

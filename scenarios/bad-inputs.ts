@@ -1,4 +1,4 @@
-import { MAX_INPUT_TEXT_BYTES, MAX_ROUNDS_LIMIT, MAX_STOP_SEQUENCES } from '../../functions/core/job-input';
+import { MAX_INPUT_TEXT_BYTES, MAX_ROUNDS_LIMIT, MAX_STOP_SEQUENCES } from '../functions/core/job-input';
 import { runExecution, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 import { storedItemCount } from './shared-store';

@@ -1,6 +1,6 @@
-import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../../client/execution-input';
-import { readRuntimeConfig } from '../../functions/handlers/shared/runtime-config';
-import { targetDocument } from '../../local/bedrock-emulator';
+import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../client/execution-input';
+import { readRuntimeConfig } from '../functions/handlers/shared/runtime-config';
+import { targetDocument } from '../local/bedrock-emulator';
 import { runExecution, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 

@@ -1,4 +1,4 @@
-import type { InstructionQuirks } from '../../local/bedrock-emulator';
+import type { InstructionQuirks } from '../local/bedrock-emulator';
 
 /**
  * The kinds of job the scenarios cycle through, so every fault meets both APIs and every continuation

@@ -1,7 +1,7 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { PARTITION_KEY } from '../../functions/adapters/job-table-keys';
-import { targetDocument } from '../../local/bedrock-emulator';
-import { LOCAL_TABLE_NAME, type OfflineRuntime } from '../../local/offline-runtime';
+import { PARTITION_KEY } from '../functions/adapters/job-table-keys';
+import { targetDocument } from '../local/bedrock-emulator';
+import { LOCAL_TABLE_NAME, type OfflineRuntime } from '../local/offline-runtime';
 import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import { runExecution, runJobResuming, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';

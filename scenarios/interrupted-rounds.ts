@@ -1,17 +1,17 @@
-import { JobStore, type RoundRecord } from '../../functions/adapters/job-store';
-import { PrefillRejectedError } from '../../functions/core/errors';
-import { type CallModel, type RoundResult, runRound } from '../../functions/workflow/run-round';
-import { startJob } from '../../functions/workflow/start-job';
-import { targetDocument } from '../../local/bedrock-emulator';
-import { createRandom, type SeededRandom } from '../../local/bedrock-emulator/seeded-random';
+import { JobStore, type RoundRecord } from '../functions/adapters/job-store';
+import { PrefillRejectedError } from '../functions/core/errors';
+import { type CallModel, type RoundResult, runRound } from '../functions/workflow/run-round';
+import { startJob } from '../functions/workflow/start-job';
+import { targetDocument } from '../local/bedrock-emulator';
+import { createRandom, type SeededRandom } from '../local/bedrock-emulator/seeded-random';
+import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import {
   driveJob,
   type LocalServices,
   startLocalServices,
   TEST_DEFAULTS,
   TEST_TABLE,
-} from '../support/local-services';
-import { jobInput, SCENARIO_QUIRKS } from './job-variants';
+} from './local-services';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 
 /** Where a round attempt is killed: every point between its first read and its last write. */

@@ -1,5 +1,5 @@
-import { startBedrockEmulator, targetDocument } from '../../local/bedrock-emulator';
-import { createRandom } from '../../local/bedrock-emulator/seeded-random';
+import { startBedrockEmulator, targetDocument } from '../local/bedrock-emulator';
+import { createRandom } from '../local/bedrock-emulator/seeded-random';
 import { type Denial, startBedrockGate } from './bedrock-gate';
 import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import { runExecution, withOfflineRuntime } from './offline-jobs';

@@ -1,5 +1,5 @@
-import type { EmulatorFaults } from '../../local/bedrock-emulator';
-import { targetDocument } from '../../local/bedrock-emulator';
+import type { EmulatorFaults } from '../local/bedrock-emulator';
+import { targetDocument } from '../local/bedrock-emulator';
 import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import { injectedFaults, runJobResuming, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** How a `longform` process ended and what it printed. */
+export interface CliResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A running `longform` process. */
+export interface CliProcess {
+  child: ChildProcess;
+  /** Kills the process with SIGKILL: tsx runs the CLI in a child node process, so the whole group. */
+  kill(): void;
+  /** Resolves once stderr has printed `count` matches of `pattern`; false if the process ended first. */
+  waitForStderr(pattern: RegExp, count: number): Promise<boolean>;
+  result: Promise<CliResult>;
+}
+
+/**
+ * Starts `tsx cli/main.ts ...args` as its own process, as a user would run it. `env` is added to this
+ * process's environment; a Bedrock endpoint is passed on only when given there.
+ */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
+  const { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: _ours, ...inherited } = process.env;
+  const child = spawn(`${REPO_ROOT}node_modules/.bin/tsx`, ['cli/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a kill reaches the node process tsx starts as well.
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { seen: () => boolean; resolve: (seen: boolean) => void }[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    for (const waiter of [...waiters]) {
+      if (waiter.seen()) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(true);
+      }
+    }
+  });
+  const result = new Promise<CliResult>((resolve) => {
+    child.once('close', (exitCode, signal) => {
+      for (const waiter of waiters.splice(0)) waiter.resolve(false);
+      resolve({ exitCode, signal, stdout, stderr });
+    });
+  });
+  return {
+    child,
+    kill: () => {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    },
+    result,
+    waitForStderr: (pattern, count) => {
+      const global = new RegExp(pattern.source, 'g');
+      const seen = () => (stderr.match(global)?.length ?? 0) >= count;
+      return seen() || child.exitCode !== null
+        ? Promise.resolve(seen())
+        : new Promise((resolve) => waiters.push({ seen, resolve }));
+    },
+  };
+}
+
+/** Runs `longform ...args` to its end. */
+export function runCli(args: readonly string[], env?: Record<string, string>): Promise<CliResult> {
+  return startCli(args, env).result;
+}

@@ -1,0 +1,78 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttp2Handler } from '@smithy/node-http-handler';
+import { generateReply } from '../functions/adapters/bedrock-model';
+import { JobStore } from '../functions/adapters/job-store';
+import type { JobDefaults } from '../functions/core/job-config';
+import { type CallModel, type RoundResult, runRound } from '../functions/workflow/run-round';
+import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from '../local/bedrock-emulator';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../local/local-dynamodb';
+
+/** Table the integration tests use. */
+export const TEST_TABLE = 'longform-test';
+
+/** Defaults as a stack would configure them. */
+export const TEST_DEFAULTS: JobDefaults = {
+  modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  maxTokensPerRound: 256,
+  maxRounds: 200,
+  allowedModelIds: [],
+};
+
+/** Real local servers and real SDK clients pointed at them. */
+export interface LocalServices {
+  dynamo: LocalDynamoDb;
+  emulator: RunningEmulator;
+  documents: DynamoDBDocumentClient;
+  store: JobStore;
+  bedrock: BedrockRuntimeClient;
+  /** One real Bedrock call through the adapter, with a generous deadline. */
+  callModel: CallModel;
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite (in memory) and the Bedrock emulator, creates the table, and builds the clients. */
+export async function startLocalServices(emulatorOptions: EmulatorOptions = {}): Promise<LocalServices> {
+  const dynamo = await startLocalDynamoDb();
+  await dynamo.createJobTable(TEST_TABLE);
+  const emulator = await startBedrockEmulator(emulatorOptions);
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const store = new JobStore(documents, TEST_TABLE, 86_400);
+  const bedrock = new BedrockRuntimeClient({
+    endpoint: emulator.url,
+    maxAttempts: 1,
+    requestHandler: new NodeHttp2Handler({ requestTimeout: 60_000 }),
+  });
+  return {
+    dynamo,
+    emulator,
+    documents,
+    store,
+    bedrock,
+    callModel: (config, conversation) => generateReply(bedrock, config, conversation, 60_000),
+    async stop() {
+      bedrock.destroy();
+      documents.destroy();
+      await emulator.close();
+      await dynamo.stop();
+    },
+  };
+}
+
+/** Runs rounds the way the state machine does (retrying a round that throws `retriable` errors) until the job ends. */
+export async function driveJob(
+  store: JobStore,
+  callModel: CallModel,
+  jobId: string,
+  firstRound = 1,
+): Promise<RoundResult> {
+  let round = firstRound;
+  for (;;) {
+    const { result } = await runRound(store, callModel, jobId, round);
+    if (result.next === 'finish') return result;
+    round = result.nextRound;
+  }
+}
