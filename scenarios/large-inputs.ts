@@ -19,7 +19,7 @@ export function promptOfInputSize(bytes: number, tokens: number): string {
 
 /** Options of {@link runLargeInputs}. */
 export interface LargeInputsOptions {
-  /** Length of the long document (the emulator allows up to 500,000 tokens, about 1.5 M characters). */
+  /** Length of the long document (the emulator allows up to 950,000 tokens). */
   documentTokens: number;
   maxTokensPerRound: number;
 }
