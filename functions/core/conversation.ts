@@ -1,15 +1,31 @@
 import type { ChatTurn, ContinuationMode, ContinuationStrategy, JobConfig } from './job-config';
+import { instructionResumePoint } from './resume-point';
 
 /**
- * The user turn of the `instruction` strategy. It asks for the raw continuation only, because the join
- * can remove a repeated overlap or an obvious preamble but cannot undo anything else the model adds.
+ * The user turn of an `instruction` round (docs/architecture.md, "Continuation strategies"): the end of
+ * the interrupted text is quoted, as Anthropic advises for models without prefill, and the reply must
+ * begin with it. The join finds the quote in the reply, so whatever the model puts before it is dropped
+ * and the seam never depends on white space the model may leave out. `strict` is the wording for the
+ * retry after a round that could not be placed.
  */
-export const CONTINUE_INSTRUCTION =
-  'Your previous response was cut off by the output limit. Continue it exactly where it stopped, ' +
-  'starting with the very next character. Do not repeat any text you already wrote, do not summarize, ' +
-  'and do not add any introduction or commentary: output only the continuation.';
+export function resumeInstruction(tail: string, strict: boolean): string {
+  const retry = strict
+    ? 'Your last reply did not begin with the quoted text, so it could not be used. '
+    : 'Your previous response was cut off by the output limit. ';
+  return (
+    `${retry}Continue the document from the quoted point: begin your reply with exactly the text ` +
+    'between the <resume_from> tags, character for character, and go on writing the document from there. ' +
+    'Write nothing before it — no introduction, no commentary, no repeated text, no code fence that is ' +
+    `already open — and output only document text.\n\n<resume_from>${tail}</resume_from>`
+  );
+}
 
-/** The strategy a round uses: `auto` keeps the one recorded on the job, starting with `prefill` (DESIGN §5). */
+/** How a round asks: `strict` after a round that added nothing (see {@link resumeInstruction}). */
+export interface ConversationOptions {
+  strict?: boolean;
+}
+
+/** The strategy a round uses: `auto` keeps the one recorded on the job, starting with `prefill` (docs/architecture.md, "Continuation strategies"). */
 export function resolveStrategy(
   mode: ContinuationMode,
   recorded: ContinuationStrategy | undefined,
@@ -47,19 +63,29 @@ export function prefillText(documentSoFar: string): string {
 
 /**
  * The conversation that asks for the next round. Round 1 (nothing written yet) sends the job's
- * messages; later rounds add the document so far as `strategy` prescribes. Never emits an empty or
- * whitespace-only text, and merges consecutive turns of the same role (Bedrock requires alternation).
+ * messages; later rounds add the document so far as `strategy` prescribes: `prefill` as the final
+ * assistant turn, `instruction` up to its resume point, with the rest quoted in the user turn. Never
+ * emits an empty or whitespace-only text, and merges consecutive turns of the same role (Bedrock
+ * requires alternation).
  */
 export function buildConversation(
   config: JobConfig,
   documentSoFar: string,
   strategy: ContinuationStrategy,
+  options: ConversationOptions = {},
 ): ChatTurn[] {
   const turns: ChatTurn[] = [...config.messages];
   if (strategy === 'prefill') {
     turns.push({ role: 'assistant', text: prefillText(documentSoFar) });
-  } else if (documentSoFar.trim() !== '') {
-    turns.push({ role: 'assistant', text: documentSoFar }, { role: 'user', text: CONTINUE_INSTRUCTION });
+  } else {
+    const resume = instructionResumePoint(documentSoFar, config.maxTokensPerRound);
+    // With little text the sent part may be only white space: mergeTurns drops it, and the quote is all.
+    if (resume) {
+      turns.push(
+        { role: 'assistant', text: documentSoFar.slice(0, resume.sentLength) },
+        { role: 'user', text: resumeInstruction(resume.tail, options.strict === true) },
+      );
+    }
   }
   return mergeTurns(turns);
 }

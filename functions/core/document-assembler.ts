@@ -1,5 +1,6 @@
 import { CorruptDocumentError } from './errors';
-import { checkSeam } from './seam';
+import { MAX_REWIND_CHARS } from './resume-point';
+import { applySeam, checkSeam } from './seam';
 import type { SeamRule } from './seam-rule';
 
 const WHITE_SPACE = /\s/;
@@ -7,8 +8,8 @@ const WHITE_SPACE = /\s/;
 /**
  * Folds stored rounds into the document as a stream: each `push` returns the text no later seam can
  * change any more, so a reader can write it out and forget it. A later seam can cut back to the end of
- * the document without trailing white space (prefill trims it) minus a stop sequence that straddles the
- * seam, so that tail, plus `holdBackChars`, stays pending. The result equals folding `applySeam`.
+ * the document without trailing white space (prefill trims it), minus an instruction round's rewind
+ * or a stop sequence that straddles the seam, so that tail, plus both bounds, stays pending. The result equals folding `applySeam`.
  * (A stop-sequence cut ends the job, so no round follows one; that is what makes the hold-back enough.)
  */
 export class DocumentAssembler {
@@ -18,9 +19,12 @@ export class DocumentAssembler {
   #pendingLength = 0;
   #emittedLength = 0;
 
-  /** @param holdBackChars extra tail kept back for later seams: the longest stop sequence's length. */
+  /**
+   * @param holdBackChars extra tail kept back for later seams: the longest stop sequence's length. The
+   * most an instruction round's resume point cuts back is always added.
+   */
   constructor(holdBackChars: number) {
-    this.#holdBackChars = holdBackChars;
+    this.#holdBackChars = holdBackChars + MAX_REWIND_CHARS;
   }
 
   /** Current length of the whole document (emitted and pending). */
@@ -101,4 +105,35 @@ export function assembleDocument(rounds: Iterable<{ text: string; seam: SeamRule
   let document = '';
   for (const round of rounds) document += assembler.push(round.text, round.seam);
   return document + assembler.finish();
+}
+
+/** The document through round `round`: the fold of the stored rounds 1 to `round`. */
+export interface AssembledDocument {
+  round: number;
+  text: string;
+}
+
+/** The document before round 1. */
+export const EMPTY_DOCUMENT: AssembledDocument = { round: 0, text: '' };
+
+/**
+ * Folds the rounds that follow `document.round`, in order, onto it: `applySeam` round by round, so
+ * the result is the document through the last of them, whatever fold `document` came from.
+ * @throws CorruptDocumentError when a round is missing (a gap is never a shorter document).
+ */
+export function foldRounds(
+  document: AssembledDocument,
+  rounds: Iterable<{ round: number; text: string; seam: SeamRule }>,
+): AssembledDocument {
+  let { round, text } = document;
+  for (const next of rounds) {
+    if (next.round !== round + 1) {
+      throw new CorruptDocumentError(
+        `Round ${round + 1} is missing from the stored rounds (round ${next.round} follows round ${round})`,
+      );
+    }
+    text = applySeam(text, next.text, next.seam);
+    round = next.round;
+  }
+  return { round, text };
 }

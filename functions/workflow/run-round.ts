@@ -181,7 +181,11 @@ async function callModelWithStrategy(
     job.noProgressRounds,
   );
   try {
-    const reply = await callModel(job.config, buildConversation(job.config, documentSoFar, strategy));
+    // After a round that added nothing (an instruction reply that could not be placed, say), ask strictly.
+    const conversation = buildConversation(job.config, documentSoFar, strategy, {
+      strict: job.noProgressRounds > 0,
+    });
+    const reply = await callModel(job.config, conversation);
     return { reply, strategy, switched: false };
   } catch (error) {
     if (
@@ -202,7 +206,7 @@ function buildRoundRecord(
   documentSoFar: string,
   reply: TimedReply,
 ): RoundRecord {
-  const joined = joinChunk(strategy, documentSoFar, reply.text, job.config.stopSequences);
+  const joined = joinChunk(strategy, documentSoFar, reply.text, job.config);
   const stopReason = joined.stoppedAtSequence ? 'stop_sequence' : reply.stopReason;
   const decision = decideAfterRound({
     stopReason,

@@ -1,0 +1,83 @@
+import type { ResumePoint } from './resume-point';
+
+/**
+ * How far into a reply the quoted tail may be found when what comes before it has no shape the
+ * alignment knows (a chatter line without a blank line after it, say). Chatter is one short line;
+ * anything longer before the tail is more likely a reply that ignored the instruction.
+ */
+const MAX_UNKNOWN_PREFIX_CHARS = 400;
+/** Longest line taken as a line of chatter before the continuation. */
+const MAX_CHATTER_LINE_CHARS = 300;
+const LEADING_WHITE_SPACE = /^\s*/;
+const BLANK_LINE_AFTER = /^[^\r\n]*\r?\n(?:[ \t]*\r?\n)+/;
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})[^\r\n]*/gm;
+
+/**
+ * Where the continuation starts in a reply to an instruction round (docs/architecture.md, "Continuation
+ * strategies"): the position of the quoted tail, which the model was asked to begin with. Models add
+ * things before it — white space, a line of chatter and a blank line, a code fence the sent text left
+ * open, a repeat of the end of the sent text (a word, a line, a longer overlap) — and the tail tells
+ * where that ends, whatever the wording. When the tail occurs more than once near the start, the first
+ * occurrence whose prefix has one of those shapes wins, earliest first: a document that repeats its own
+ * lines keeps them (a repeat is only removed when the reply holds the tail after it).
+ *
+ * Returns undefined when the reply does not contain the tail: it ran out of output budget before the
+ * tail ended, or it did not follow the instruction. Either way the round adds nothing.
+ */
+export function alignReply(sentText: string, resume: ResumePoint, reply: string): number | undefined {
+  const anchor = resume.tail.trimEnd();
+  const openFence = openFenceLine(sentText);
+  let firstUnknown: number | undefined;
+  for (let at = reply.indexOf(anchor); at !== -1; at = reply.indexOf(anchor, at + 1)) {
+    if (explainsPrefix(sentText, openFence, reply.slice(0, at))) return at;
+    // Unknown text before the tail counts only if it is not the sent text again (a repeat cut short by
+    // the output budget can hold the tail's characters by chance, most of all when the tail is short).
+    if (
+      firstUnknown === undefined &&
+      at <= MAX_UNKNOWN_PREFIX_CHARS &&
+      !sentText.includes(reply.slice(skipWhiteSpace(reply, 0), at + anchor.length))
+    ) {
+      firstUnknown = at;
+    }
+  }
+  return firstUnknown;
+}
+
+/**
+ * Whether `prefix` is made only of what a model adds before the text it was asked to resume with:
+ * white space, then optionally one line followed by a blank line, then optionally the sent text's open
+ * code fence again, then optionally a repeat of the sent text's end.
+ */
+function explainsPrefix(sentText: string, openFence: string | undefined, prefix: string): boolean {
+  const afterSpace = skipWhiteSpace(prefix, 0);
+  const starts = [afterSpace];
+  const chatter = BLANK_LINE_AFTER.exec(prefix.slice(afterSpace));
+  if (chatter && chatter[0].trimEnd().length <= MAX_CHATTER_LINE_CHARS) {
+    starts.push(skipWhiteSpace(prefix, afterSpace + chatter[0].length));
+  }
+  for (const start of [...starts]) {
+    if (openFence !== undefined && prefix.startsWith(openFence, start)) {
+      starts.push(skipWhiteSpace(prefix, start + openFence.length));
+    }
+  }
+  return starts.some((start) => sentText.endsWith(prefix.slice(start)));
+}
+
+function skipWhiteSpace(text: string, from: number): number {
+  return from + (LEADING_WHITE_SPACE.exec(text.slice(from))?.[0].length ?? 0);
+}
+
+/** The opening line of a fenced code block that `text` leaves open, or undefined. */
+function openFenceLine(text: string): string | undefined {
+  let open: { line: string; marker: string } | undefined;
+  for (const match of text.matchAll(FENCE_LINE)) {
+    const line = match[0].trim();
+    const marker = match[1] as string;
+    if (open === undefined) {
+      open = { line, marker };
+    } else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && line === marker) {
+      open = undefined;
+    }
+  }
+  return open?.line;
+}
