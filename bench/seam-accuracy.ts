@@ -1,14 +1,33 @@
 // Byte-exact success rate of the continuation strategies over many seeded emulator documents: the real
-// core (conversation, join, stop policy) against the emulator's model, in process so 1,000s of documents
-// run in seconds. Run: npx tsx bench/seam-accuracy.ts [documents]
+// core (conversation, request builders for both APIs, join, stop policy) against the emulator's request
+// validation and model, in process, so thousands of documents run in minutes.
+// Run: npx tsx bench/seam-accuracy.ts [documents per row]   (CI: npx tsx bench/seam-accuracy.ts 40)
+import { buildAnthropicBody, buildConverseRequest } from '../functions/core/bedrock-request';
 import { buildConversation } from '../functions/core/conversation';
-import type { ContinuationStrategy, JobConfig } from '../functions/core/job-config';
+import type { ChatTurn, ContinuationStrategy, JobConfig } from '../functions/core/job-config';
+import { instructionResumePoint } from '../functions/core/resume-point';
 import { applySeam, joinChunk } from '../functions/core/seam';
-import { generateContinuation, type InstructionQuirks, targetDocument } from '../local/bedrock-emulator';
+import { decideAfterRound } from '../functions/core/stop-reason-policy';
+import {
+  type Conversation,
+  generateContinuation,
+  type InstructionQuirks,
+  resolveModel,
+  targetDocument,
+} from '../local/bedrock-emulator';
+import { validateConversation } from '../local/bedrock-emulator/conversation-validation';
 import { createRandom } from '../local/bedrock-emulator/seeded-random';
+import { tokenEnd } from '../local/bedrock-emulator/tokenizer';
 
 const DOCUMENTS = Number(process.argv[2] ?? 1000);
-const MAX_ROUNDS = 400;
+const MAX_ROUNDS = 1500;
+const MIN_ROUND_TOKENS = 7;
+const MAX_ROUND_TOKENS = 4096;
+type Api = 'converse' | 'invoke';
+
+/** Every behaviour alone at this rate per seam; the mix draws each at MIX_RATE, at most two per seam. */
+const ALONE_RATE = 0.5;
+const MIX_RATE = 0.2;
 
 interface Scenario {
   name: string;
@@ -18,79 +37,223 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { name: 'prefill', strategy: 'prefill' },
-  { name: 'instruction, no quirks', strategy: 'instruction' },
+  { name: 'instruction, exact replies', strategy: 'instruction' },
+  { name: 'instruction, ws-drop', strategy: 'instruction', quirks: { wsDropRate: ALONE_RATE } },
+  { name: 'instruction, word-restart', strategy: 'instruction', quirks: { wordRestartRate: ALONE_RATE } },
+  { name: 'instruction, line-restart', strategy: 'instruction', quirks: { lineRestartRate: ALONE_RATE } },
+  { name: 'instruction, overlap 20-200', strategy: 'instruction', quirks: { overlapRate: ALONE_RATE } },
+  { name: 'instruction, preamble', strategy: 'instruction', quirks: { preambleRate: ALONE_RATE } },
+  { name: 'instruction, fence reopened', strategy: 'instruction', quirks: { fenceRate: ALONE_RATE } },
   {
-    name: 'instruction, overlap 12-120 chars (rate 0.5)',
+    name: 'instruction, stray leading space',
     strategy: 'instruction',
-    quirks: { overlapRate: 0.5, overlapChars: [12, 120] },
+    quirks: { leadingWhitespaceRate: ALONE_RATE },
   },
   {
-    name: 'instruction, overlap 10-80 chars (rate 0.5)',
+    name: 'instruction, mix (≤ 2 per seam)',
     strategy: 'instruction',
-    quirks: { overlapRate: 0.5, overlapChars: [10, 80] },
-  },
-  { name: 'instruction, preamble (rate 0.5)', strategy: 'instruction', quirks: { preambleRate: 0.5 } },
-  {
-    name: 'instruction, overlap + preamble (rate 0.3 each)',
-    strategy: 'instruction',
-    quirks: { overlapRate: 0.3, preambleRate: 0.3, overlapChars: [12, 120] },
-  },
-  {
-    name: 'instruction, leading white space (rate 0.5)',
-    strategy: 'instruction',
-    quirks: { leadingWhitespaceRate: 0.5 },
+    quirks: {
+      wsDropRate: MIX_RATE,
+      wordRestartRate: MIX_RATE,
+      lineRestartRate: MIX_RATE,
+      overlapRate: MIX_RATE,
+      preambleRate: MIX_RATE,
+      fenceRate: MIX_RATE,
+      leadingWhitespaceRate: MIX_RATE,
+      maxPerAnswer: 2,
+    },
   },
 ];
 
-function runDocument(scenario: Scenario, seed: number): { exact: boolean; rounds: number } {
-  const random = createRandom(seed);
-  const prompt = `Seeded document ${seed} [emulator:tokens=${300 + Math.floor(random.next() * 900)}]`;
-  // Budgets larger than the longest repeat a model would make, as a user sizes maxTokensPerRound.
-  const maxTokensPerRound = 60 + Math.floor(random.next() * 240);
+/** A model that accepts prefill for the prefill row; a current Claude model (no prefill) otherwise. */
+const MODEL_IDS: Record<ContinuationStrategy, string> = {
+  prefill: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  instruction: 'us.anthropic.claude-sonnet-4-6',
+};
+
+type Outcome = 'exact' | 'ended early' | 'extra text' | 'lost text';
+
+interface DocumentResult {
+  outcome: Outcome;
+  rounds: number;
+  outputTokens: number;
+  regeneratedTokens: number;
+  roundTokens: number;
+}
+
+/** The conversation as the emulator parses it from each API's request. */
+function asEmulatorConversation(api: Api, config: JobConfig, turns: ChatTurn[]): Conversation {
+  if (api === 'converse') {
+    const request = buildConverseRequest(config, turns);
+    return {
+      system: request.system?.map((block) => block.text).join('') ?? '',
+      messages: request.messages.map((m) => ({ role: m.role, texts: m.content.map((c) => c.text) })),
+    };
+  }
+  const body = buildAnthropicBody(config, turns);
+  return {
+    system: body.system ?? '',
+    messages: body.messages.map((m) => ({ role: m.role, texts: m.content.map((c) => c.text) })),
+  };
+}
+
+/** Round budgets log-uniform over 7-4,096 tokens; documents of 2-12 rounds' worth (at least 300 tokens). */
+function documentShape(seed: number): { prompt: string; maxTokensPerRound: number } {
+  const random = createRandom(seed * 7919);
+  const maxTokensPerRound = Math.round(
+    MIN_ROUND_TOKENS * (MAX_ROUND_TOKENS / MIN_ROUND_TOKENS) ** random.next(),
+  );
+  const tokens = Math.max(300, Math.round(maxTokensPerRound * (2 + 10 * random.next())));
+  return { prompt: `Seeded document ${seed} [emulator:tokens=${tokens}]`, maxTokensPerRound };
+}
+
+/** Whether every character of `target` appears in `text` in order (nothing of the target is missing). */
+function containsInOrder(text: string, target: string): boolean {
+  let t = 0;
+  for (let i = 0; i < text.length && t < target.length; i++) if (text[i] === target[t]) t++;
+  return t === target.length;
+}
+
+function runDocument(scenario: Scenario, api: Api, seed: number): DocumentResult {
+  const { prompt, maxTokensPerRound } = documentShape(seed);
+  const target = targetDocument({ prompt });
+  const modelId = MODEL_IDS[scenario.strategy];
+  const resolved = resolveModel(modelId);
+  if (!resolved) throw new Error(`The emulator does not know ${modelId}`);
   const config: JobConfig = {
     messages: [{ role: 'user', text: prompt }],
-    modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-    api: 'converse',
+    modelId,
+    api,
     maxTokensPerRound,
     maxRounds: MAX_ROUNDS,
     continuation: scenario.strategy,
     stopSequences: [],
   };
   let document = '';
+  let noProgressRounds = 0;
+  let outputTokens = 0;
+  let regeneratedTokens = 0;
   let round = 1;
   for (; round <= MAX_ROUNDS; round++) {
-    const messages = buildConversation(config, document, scenario.strategy).map((turn) => ({
-      role: turn.role,
-      texts: [turn.text],
-    }));
+    const turns = buildConversation(config, document, scenario.strategy, { strict: noProgressRounds > 0 });
+    const conversation = asEmulatorConversation(api, config, turns);
+    validateConversation(api, resolved.model, conversation, maxTokensPerRound);
     const reply = generateContinuation({
-      conversation: { system: '', messages },
+      conversation,
       maxTokens: maxTokensPerRound,
       ...(scenario.quirks ? { quirks: { ...scenario.quirks, seed } } : {}),
     });
-    const { seam } = joinChunk(scenario.strategy, document, reply.text, []);
-    document = applySeam(document, reply.text, seam);
-    if (reply.stopReason !== 'max_tokens') break;
+    outputTokens += reply.outputTokens;
+    if (scenario.strategy === 'instruction') {
+      const resume = instructionResumePoint(document, maxTokensPerRound);
+      if (resume) {
+        // The model writes the quoted tail again: the tokens from the resume point to the tail's end.
+        const tailEnd = resume.sentLength + resume.tail.trimEnd().length;
+        for (let p = resume.sentLength; p < tailEnd; p = tokenEnd(target, p)) regeneratedTokens++;
+      }
+    }
+    const joined = joinChunk(scenario.strategy, document, reply.text, config);
+    document = applySeam(document, reply.text, joined.seam);
+    const decision = decideAfterRound({
+      stopReason: reply.stopReason,
+      stoppedAtSequence: joined.stoppedAtSequence,
+      visibleCharacters: reply.text.trim() === '' ? 0 : joined.addedCharacters,
+      round,
+      maxRounds: MAX_ROUNDS,
+      noProgressRounds,
+    });
+    noProgressRounds = decision.noProgressRounds;
+    if (decision.next === 'finish') break;
   }
-  return { exact: document === targetDocument({ prompt }), rounds: round };
+  const outcome: Outcome =
+    document === target
+      ? 'exact'
+      : target.startsWith(document)
+        ? 'ended early'
+        : containsInOrder(document, target)
+          ? 'extra text'
+          : 'lost text';
+  return { outcome, rounds: round, outputTokens, regeneratedTokens, roundTokens: maxTokensPerRound };
 }
 
-const rows = SCENARIOS.map((scenario) => {
-  const started = performance.now();
-  let exact = 0;
-  let rounds = 0;
-  for (let seed = 1; seed <= DOCUMENTS; seed++) {
-    const result = runDocument(scenario, seed);
-    if (result.exact) exact++;
-    rounds += result.rounds;
-  }
+interface Tally {
+  documents: number;
+  exact: number;
+  endedEarly: number;
+  extraText: number;
+  lostText: number;
+  rounds: number;
+  outputTokens: number;
+  regeneratedTokens: number;
+}
+
+function emptyTally(): Tally {
   return {
-    scenario: scenario.name,
-    documents: DOCUMENTS,
-    exact,
-    rate: `${((100 * exact) / DOCUMENTS).toFixed(1)} %`,
-    'rounds/doc': Number((rounds / DOCUMENTS).toFixed(1)),
-    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    documents: 0,
+    exact: 0,
+    endedEarly: 0,
+    extraText: 0,
+    lostText: 0,
+    rounds: 0,
+    outputTokens: 0,
+    regeneratedTokens: 0,
   };
-});
+}
+
+function add(tally: Tally, result: DocumentResult): void {
+  tally.documents++;
+  if (result.outcome === 'exact') tally.exact++;
+  if (result.outcome === 'ended early') tally.endedEarly++;
+  if (result.outcome === 'extra text') tally.extraText++;
+  if (result.outcome === 'lost text') tally.lostText++;
+  tally.rounds += result.rounds;
+  tally.outputTokens += result.outputTokens;
+  tally.regeneratedTokens += result.regeneratedTokens;
+}
+
+function row(name: string, tally: Tally): Record<string, string | number> {
+  const percent = (part: number, whole: number, digits: number): string =>
+    whole === 0 ? '-' : `${((100 * part) / whole).toFixed(digits)} %`;
+  return {
+    row: name,
+    documents: tally.documents,
+    exact: percent(tally.exact, tally.documents, 1),
+    'ended early': tally.endedEarly,
+    'extra text': tally.extraText,
+    'lost text': tally.lostText,
+    'rounds/doc': Number((tally.rounds / Math.max(1, tally.documents)).toFixed(1)),
+    'rewound tokens': percent(tally.regeneratedTokens, tally.outputTokens, 2),
+  };
+}
+
+const BANDS: [label: string, min: number, max: number][] = [
+  ['7-63 tokens/round', 7, 63],
+  ['64-511 tokens/round', 64, 511],
+  ['512-2047 tokens/round', 512, 2047],
+  ['2048-4096 tokens/round', 2048, 4096],
+];
+
+const started = performance.now();
+const rows: Record<string, string | number>[] = [];
+const bands = new Map(BANDS.map(([label]) => [label, emptyTally()]));
+for (const scenario of SCENARIOS) {
+  for (const api of ['converse', 'invoke'] as const) {
+    const tally = emptyTally();
+    for (let seed = 1; seed <= DOCUMENTS; seed++) {
+      const result = runDocument(scenario, api, seed);
+      add(tally, result);
+      if (scenario.quirks?.maxPerAnswer !== undefined) {
+        const band = BANDS.find(([, min, max]) => result.roundTokens >= min && result.roundTokens <= max);
+        if (band) add(bands.get(band[0]) as Tally, result);
+      }
+    }
+    rows.push(row(`${scenario.name} (${api})`, tally));
+  }
+}
+console.log(
+  `Seam accuracy: ${DOCUMENTS} seeded documents per row, round budgets ${MIN_ROUND_TOKENS}-${MAX_ROUND_TOKENS} tokens`,
+);
 console.table(rows);
+console.log('The mix rows (both APIs) by round budget:');
+console.table([...bands].map(([label, tally]) => row(label, tally)));
+console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);

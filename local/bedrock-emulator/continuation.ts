@@ -3,7 +3,7 @@
  * document, starting where the assistant text stops matching it.
  */
 import { type Conversation, turnText } from './conversation';
-import { type InstructionQuirks, instructionQuirkPrefix } from './instruction-quirks';
+import { type InstructionQuirks, instructionQuirks } from './instruction-quirks';
 import { targetDocument } from './target-document';
 import { splitsSurrogatePair, tokenEnd } from './tokenizer';
 
@@ -96,18 +96,21 @@ export function generateContinuation(input: GenerationInput): Generation {
   const assistantText = prefill ?? instructed ?? '';
   const start = matchedLength(document, assistantText);
 
-  const quirkText =
+  const quirk =
     instructed !== undefined && input.quirks
-      ? instructionQuirkPrefix(
+      ? instructionQuirks(
           input.quirks,
           instructed,
+          document.slice(start, start + 256),
           `${instructed}\u0000${last ? turnText(last) : ''}\u0000${input.maxTokens}`,
         )
-      : '';
+      : { prefix: '', skip: 0 };
+  const quirkText = quirk.prefix;
+  const bodyStart = start + quirk.skip;
   const ends: number[] = [];
   const quirkEnd = takeInto(quirkText, 0, input.maxTokens, 0, ends);
-  const bodyEnd = takeInto(document, start, input.maxTokens - ends.length, quirkEnd, ends);
-  const text = quirkText.slice(0, quirkEnd) + document.slice(start, bodyEnd);
+  const bodyEnd = takeInto(document, bodyStart, input.maxTokens - ends.length, quirkEnd, ends);
+  const text = quirkText.slice(0, quirkEnd) + document.slice(bodyStart, bodyEnd);
   const reachedEnd = quirkEnd === quirkText.length && bodyEnd === document.length;
   return applyStopSequences(text, ends, reachedEnd, input.stopSequences ?? []);
 }

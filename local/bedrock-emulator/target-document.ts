@@ -1,5 +1,7 @@
 /**
- * The emulator's "model": one deterministic markdown document per (system prompt, first user prompt).
+ * The emulator's "model": one deterministic markdown document per (system prompt, first user prompt):
+ * headings, paragraphs, lists, indented and fenced code, tables, CJK, emoji, runs of white space, lines
+ * the document repeats on purpose, and document lines that read like a model's chatter.
  *
  * Length: a first user prompt containing `[emulator:tokens=N]` (N from 50 to 950000, clamped: a document that still fits a 1M-token context window) gets a
  * document of about N tokens; otherwise the caller's default (1500 unless configured).
@@ -165,6 +167,46 @@ function table(random: SeededRandom): string {
   return rows.join('\n');
 }
 
+function fencedCode(random: SeededRandom): string {
+  const language = random.pick(['ts', 'js', 'python', 'sh', '']);
+  const count = random.int(2, 7);
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const indent = random.pick(['', '', '  ', '    ']);
+    lines.push(`${indent}${random.pick(WORDS)}_${i} = ${random.pick(WORDS)}(${random.int(0, 99)})`);
+  }
+  return `\`\`\`${language}\n${lines.join('\n')}\n\`\`\``;
+}
+
+/** Lines a document legitimately repeats: a refrain, a checklist, identical table rows. */
+function repeatedLines(random: SeededRandom): string {
+  const roll = random.next();
+  const times = random.int(2, 3);
+  if (roll < 0.35) {
+    const item = `- [ ] ${words(random, 2, 7).join(' ')}`;
+    return Array.from({ length: times }, () => item).join('\n');
+  }
+  if (roll < 0.65) {
+    const row = `| ${random.pick(WORDS)} | ${random.int(0, 9)} |`;
+    return ['| Item | Count |', '| --- | --- |', ...Array.from({ length: times }, () => row)].join('\n');
+  }
+  const refrain = sentence(random);
+  return Array.from({ length: times }, () => refrain).join('\n\n');
+}
+
+/** A line that reads like a model's chatter but is the document's own text. */
+function chatterLikeLine(random: SeededRandom): string {
+  const line = random.pick([
+    'Here is the plan:',
+    "Here's the rest of the list:",
+    'Here are the remaining steps:',
+    'Continuing the setup:',
+    'Picking up where we left off last week:',
+    'Sure, here is how it works.',
+  ]);
+  return `${line}\n\n${random.next() < 0.5 ? list(random) : paragraph(random)}`;
+}
+
 function cjkParagraph(random: SeededRandom): string {
   const count = random.int(2, 5);
   let text = '';
@@ -177,11 +219,14 @@ function cjkParagraph(random: SeededRandom): string {
 
 function block(random: SeededRandom): string {
   const roll = random.next();
-  if (roll < 0.14) return heading(random);
-  if (roll < 0.26) return list(random);
-  if (roll < 0.34) return indentedCode(random);
-  if (roll < 0.39) return table(random);
-  if (roll < 0.47) return cjkParagraph(random);
+  if (roll < 0.13) return heading(random);
+  if (roll < 0.24) return list(random);
+  if (roll < 0.3) return indentedCode(random);
+  if (roll < 0.37) return fencedCode(random);
+  if (roll < 0.42) return table(random);
+  if (roll < 0.49) return cjkParagraph(random);
+  if (roll < 0.55) return repeatedLines(random);
+  if (roll < 0.59) return chatterLikeLine(random);
   return paragraph(random);
 }
 
