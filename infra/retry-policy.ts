@@ -29,10 +29,15 @@ const BACKOFF = {
 
 /**
  * Retriable errors that more attempts rarely fix, with their own small budgets: a round that ran into the
- * Lambda deadline will most likely do so again (and each attempt pays for a long generation), and
- * Bedrock's ModelErrorException is worth once or twice (bedrock-facts.md).
+ * Lambda deadline will most likely do so again (and each attempt pays for a long generation), Bedrock's
+ * ModelErrorException is worth once or twice, and a model that timed out (ModelTimeoutException, or the
+ * client gave up waiting) a few times (docs/architecture.md, "Retries").
  */
-const SHORT_BUDGETS: Record<string, number> = { RoundDeadlineError: 1, BedrockModelError: 2 };
+const SHORT_BUDGETS: Record<string, number> = {
+  RoundDeadlineError: 1,
+  BedrockModelError: 2,
+  BedrockTimeoutError: 3,
+};
 
 /**
  * Retries for the workflow's own steps, in the order Step Functions tries them: the short budgets first,

@@ -7,6 +7,7 @@ import {
   BedrockUnavailableError,
   BedrockUnexpectedError,
   BedrockValidationError,
+  ContentBlockedError,
   ContextWindowFullError,
   type LongformError,
   type LongformErrorOptions,
@@ -15,6 +16,12 @@ import {
 } from './errors';
 
 type ErrorClass = new (message: string, options?: LongformErrorOptions) => LongformError;
+
+/** Whether a message contains one of the phrases, ignoring case. */
+function mentionsAny(message: string, phrases: readonly string[]): boolean {
+  const lower = message.toLowerCase();
+  return phrases.some((phrase) => lower.includes(phrase));
+}
 
 const PREFILL_REJECTIONS = [
   // Claude 4.6 and later
@@ -25,8 +32,7 @@ const PREFILL_REJECTIONS = [
 
 /** Whether a ValidationException message says the model rejects a final assistant turn (prefill). */
 export function isPrefillRejection(message: string): boolean {
-  const lower = message.toLowerCase();
-  return PREFILL_REJECTIONS.some((phrase) => lower.includes(phrase));
+  return mentionsAny(message, PREFILL_REJECTIONS);
 }
 
 const CONTEXT_OVERFLOWS = [
@@ -43,8 +49,33 @@ const CONTEXT_OVERFLOWS = [
  * window: Bedrock refuses the call instead of answering with `model_context_window_exceeded`.
  */
 export function isContextOverflow(message: string): boolean {
-  const lower = message.toLowerCase();
-  return CONTEXT_OVERFLOWS.some((phrase) => lower.includes(phrase));
+  return mentionsAny(message, CONTEXT_OVERFLOWS);
+}
+
+const INVALID_MODEL_IDS = [
+  // An unknown or mistyped model or profile id: a 400 ValidationException, not a 404
+  'the provided model identifier is invalid',
+];
+
+const CONTENT_FILTER_BLOCKS = [
+  // A content filter can stop the output with a 400 instead of the stop reason `content_filtered`
+  'output blocked by content filtering policy',
+];
+
+/**
+ * The Longform errors a 400's message singles out, checked in order; any other 400 stays a
+ * BedrockValidationError. Bedrock names them all ValidationException.
+ */
+const VALIDATION_MESSAGES: readonly [readonly string[], ErrorClass][] = [
+  [PREFILL_REJECTIONS, PrefillRejectedError],
+  [CONTEXT_OVERFLOWS, ContextWindowFullError],
+  [INVALID_MODEL_IDS, BedrockModelNotFoundError],
+  [CONTENT_FILTER_BLOCKS, ContentBlockedError],
+];
+
+function validationClass(message: string): ErrorClass {
+  const found = VALIDATION_MESSAGES.find(([phrases]) => mentionsAny(message, phrases));
+  return found ? found[1] : BedrockValidationError;
 }
 
 /** Bedrock Runtime exception names (the `x-amzn-ErrorType` header, the SDK's `name`). */
@@ -150,13 +181,8 @@ export function classifyBedrockError(error: unknown): LongformError {
     firstNetworkClass(error) ??
     (facts.fault === 'server' ? BedrockUnavailableError : undefined) ??
     BedrockUnexpectedError;
-  if (chosen === BedrockValidationError && isPrefillRejection(message)) {
-    return new PrefillRejectedError(message, options);
-  }
-  if (chosen === BedrockValidationError && isContextOverflow(message)) {
-    return new ContextWindowFullError(message, options);
-  }
-  return new chosen(message, options);
+  const named = chosen === BedrockValidationError ? validationClass(message) : chosen;
+  return new named(message, options);
 }
 
 function firstNetworkClass(error: unknown): ErrorClass | undefined {

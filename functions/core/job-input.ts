@@ -136,7 +136,7 @@ function checkSampling(input: ParsedInput, modelId: string): void {
   if (rule === 'temperature-or-top-p' && input.temperature !== undefined && input.topP !== undefined) {
     throw new InvalidInputError(
       'topP',
-      `${modelId} takes "temperature" or "topP", not both; remove one of them`,
+      `${modelId} takes "temperature" or "topP", not both (Bedrock: "\`temperature\` and \`top_p\` cannot both be specified for this model"); remove one of them`,
     );
   }
 }

@@ -49,6 +49,28 @@ export type RoundDecision =
       failure?: { name: string; message: string };
     };
 
+/** How a job ends when Bedrock refused its round's call with an error that is an outcome, not a fault. */
+export interface RefusedCallEnd {
+  status: Extract<FinalJobStatus, 'CONTEXT_FULL' | 'BLOCKED'>;
+  stopReason: StopReason;
+  failure: { name: string; message: string };
+}
+
+/**
+ * The end of a job whose round call Bedrock refused because the document no longer fits the context
+ * window (a 400 such as "prompt is too long": CONTEXT_FULL) or because a content filter blocked the
+ * output (a 400 "Output blocked by content filtering policy": BLOCKED), as if the model had stopped
+ * with `model_context_window_exceeded` or `content_filtered`; the text so far is kept either way.
+ * `undefined` for any other error, which fails the round as usual.
+ */
+export function endForRefusedCall(error: unknown): RefusedCallEnd | undefined {
+  if (!(error instanceof ContextWindowFullError || error instanceof ContentBlockedError)) return undefined;
+  const failure = { name: error.name, message: error.message };
+  return error instanceof ContextWindowFullError
+    ? { status: 'CONTEXT_FULL', stopReason: 'model_context_window_exceeded', failure }
+    : { status: 'BLOCKED', stopReason: 'content_filtered', failure };
+}
+
 /** The stop-reason policy of DESIGN §6. */
 export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
   const { stopReason, round, maxRounds } = input;

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { RETRIABLE_ERROR_NAMES } from '../../functions/core/errors';
-import { HANDLERS } from '../../infra/handlers';
+import { WORKFLOW_STEPS } from '../../infra/workflow-steps';
 import { synthStack } from './synth';
 
 const PROFILE_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -48,7 +48,7 @@ const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Ta
 ][];
 const functionOf = (task: TaskState) => resources[task.Resource.slice(1, -1)] as { Properties: Json };
 const isRecordFailure = (task: TaskState) =>
-  (functionOf(task).Properties.Description as string) === HANDLERS.recordFailure.description;
+  (functionOf(task).Properties.Description as string) === WORKFLOW_STEPS.recordFailure.description;
 
 describe('Longform state machine', () => {
   it('is a Standard JSONPath workflow with ERROR logging without execution data, and X-Ray', () => {
@@ -120,12 +120,13 @@ describe('Longform state machine', () => {
       expect(task.Retry, name).toEqual([
         { ...backoff, MaxAttempts: 1, ErrorEquals: ['RoundDeadlineError'] },
         { ...backoff, MaxAttempts: 2, ErrorEquals: ['BedrockModelError'] },
+        { ...backoff, MaxAttempts: 3, ErrorEquals: ['BedrockTimeoutError'] },
         {
           ...backoff,
           MaxAttempts: 15,
           ErrorEquals: [
             ...RETRIABLE_ERROR_NAMES.filter(
-              (error) => error !== 'RoundDeadlineError' && error !== 'BedrockModelError',
+              (error) => !['RoundDeadlineError', 'BedrockModelError', 'BedrockTimeoutError'].includes(error),
             ),
             ...LAMBDA_ERRORS,
           ],
@@ -185,7 +186,7 @@ describe('Longform functions', () => {
           },
         },
       });
-      const spec = Object.values(HANDLERS).find((h) => h.description === fn.Properties.Description);
+      const spec = Object.values(WORKFLOW_STEPS).find((h) => h.description === fn.Properties.Description);
       expect(fn.Properties.Timeout).toBe(spec?.timeout.toSeconds());
       expect(fn.Properties.MemorySize).toBe(spec?.memorySize);
     }
@@ -395,5 +396,60 @@ describe('failed executions recorded on their job', () => {
       expect(transformer.InputPathsMap['detail-name']).toBe('$.detail.name');
       expect(transformer.InputTemplate).toMatch(/"jobId":<detail-name>,"failure":\{"Error":/);
     }
+  });
+
+  it('retries each delivery, then keeps what could not be recorded in an encrypted dead-letter queue', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues).toHaveLength(1);
+    const [queueId, queue] = queues[0] as [string, { Properties: Json }];
+    const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+    expect(queue.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 86_400,
+    });
+    for (const rule of rules) {
+      expect((rule.Targets as Json[])[0]).toMatchObject({
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+        DeadLetterConfig: { Arn: queueArn },
+      });
+    }
+    // EventBridge invokes asynchronously: a failing function is retried by Lambda, and ends in the same queue.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: recordFailureId },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+    const { Statement } = ofType('AWS::SQS::QueuePolicy')[0]?.[1].Properties.PolicyDocument as {
+      Statement: Json[];
+    };
+    expect(Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const fromRules = Statement.filter((statement) => statement.Effect === 'Allow');
+    expect(fromRules).toHaveLength(2);
+    for (const statement of fromRules) {
+      expect(statement).toMatchObject({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: {
+          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/Rule/), 'Arn'] } },
+        },
+      });
+    }
+  });
+
+  it('alarms as soon as the dead-letter queue holds a message', () => {
+    const [queueId] = ofType('AWS::SQS::Queue')[0] as [string];
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 });

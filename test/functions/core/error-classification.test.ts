@@ -162,6 +162,34 @@ describe('classifyBedrockError (SDK exception objects)', () => {
     expect(classifyBedrockError(other).name).toBe('BedrockValidationError');
   });
 
+  it.each([
+    ['an unknown model id', 'The provided model identifier is invalid.', 'BedrockModelNotFoundError'],
+    ['a content filter', 'Output blocked by content filtering policy', 'ContentBlockedError'],
+    ['a full context window', 'prompt is too long: 210000 tokens > 200000 maximum', 'ContextWindowFullError'],
+  ])('names the 400 for %s by its message', (_what, message, expected) => {
+    const error = classifyBedrockError(
+      new ValidationException({ message, $metadata: { httpStatusCode: 400 } }),
+    );
+    expect(error.name).toBe(expected);
+    expect(error.message).toBe(message);
+    expect(error.retriable).toBe(false);
+  });
+
+  it('keeps a retired or legacy model a BedrockModelNotFoundError (404 ResourceNotFoundException)', () => {
+    for (const message of [
+      'This model version has reached the end of its life.',
+      'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+    ]) {
+      const error = classifyBedrockError(
+        Object.assign(new Error(message), {
+          name: 'ResourceNotFoundException',
+          $metadata: { httpStatusCode: 404 },
+        }),
+      );
+      expect(error.name).toBe('BedrockModelNotFoundError');
+    }
+  });
+
   it('turns a prefill rejection with an unknown name but status 400 into PrefillRejectedError', () => {
     const error = Object.assign(new Error(LLAMA_PREFILL), {
       name: 'SomethingElse',

@@ -111,6 +111,9 @@ describe('parseJobInput accepts', () => {
       { ...DEFAULTS, maxTokensPerRound: 8192 },
     );
     expect(config.maxTokensPerRound).toBe(4096);
+    expect(
+      parseJobInput({ prompt: 'p', modelId: 'meta.llama3-8b-instruct-v1:0' }, DEFAULTS).maxTokensPerRound,
+    ).toBe(2048);
   });
 
   it(`${MAX_STOP_SEQUENCES} stop sequences and a text of exactly ${MAX_INPUT_TEXT_BYTES} bytes`, () => {
@@ -230,6 +233,12 @@ const INVALID: [string, unknown, string, string[]][] = [
     ['64000', '64001'],
   ],
   [
+    'maxTokensPerRound over a non-Claude model limit (Llama 3 8B)',
+    { prompt: 'p', modelId: 'meta.llama3-8b-instruct-v1:0', maxTokensPerRound: 4096 },
+    'maxTokensPerRound',
+    ['1 to 2048', 'meta.llama3-8b-instruct-v1:0', '4096'],
+  ],
+  [
     'maxTokensPerRound fractional',
     { prompt: 'p', maxTokensPerRound: 10.5 },
     'maxTokensPerRound',
@@ -329,11 +338,28 @@ describe('parseJobInput sampling fields the model would refuse', () => {
     ['topP on Opus 4.7', { modelId: 'global.anthropic.claude-opus-4-7', topP: 0.9 }, 'topP'],
     ['topK on Opus 4.7', { modelId: 'us.anthropic.claude-opus-4-7', topK: 5 }, 'topK'],
     ['temperature and topP on Haiku 4.5', { modelId: `us.${HAIKU}`, temperature: 0.5, topP: 0.9 }, 'topP'],
+    [
+      'temperature and topP on Opus 4.6',
+      { modelId: 'au.anthropic.claude-opus-4-6-v1', temperature: 0.5, topP: 0.9 },
+      'topP',
+    ],
+    [
+      'temperature and topP on Sonnet 4.6',
+      { modelId: 'us.anthropic.claude-sonnet-4-6', temperature: 0.5, topP: 0.9 },
+      'topP',
+    ],
+    ['temperature on Opus 4.8', { modelId: 'us.anthropic.claude-opus-4-8', temperature: 1 }, 'temperature'],
+    ['topP on Sonnet 5', { modelId: 'global.anthropic.claude-sonnet-5', topP: 0.9 }, 'topP'],
     ['topK on a non-Anthropic model', { modelId: 'amazon.nova-pro-v1:0', topK: 5 }, 'topK'],
   ])('%s', (_name, fields, field) => {
     expect(() => parseJobInput({ prompt: 'p', ...fields }, DEFAULTS)).toThrow(
       expect.objectContaining({ name: 'InvalidInputError', field }),
     );
+    if ('temperature' in fields && 'topP' in fields) {
+      expect(() => parseJobInput({ prompt: 'p', ...fields }, DEFAULTS)).toThrow(
+        '`temperature` and `top_p` cannot both be specified',
+      );
+    }
   });
 
   it('accepts what those models take', () => {
@@ -341,8 +367,11 @@ describe('parseJobInput sampling fields the model would refuse', () => {
       parseJobInput({ prompt: 'p', modelId: `us.${HAIKU}`, temperature: 0.5 }, DEFAULTS).temperature,
     ).toBe(0.5);
     expect(
+      parseJobInput({ prompt: 'p', modelId: 'us.anthropic.claude-opus-4-6-v1', topP: 0.9 }, DEFAULTS).topP,
+    ).toBe(0.9);
+    expect(
       parseJobInput(
-        { prompt: 'p', modelId: 'us.anthropic.claude-opus-4-6-v1', temperature: 0.5, topP: 0.9 },
+        { prompt: 'p', modelId: 'us.anthropic.claude-opus-9', temperature: 0.5, topP: 0.9 },
         DEFAULTS,
       ).topP,
     ).toBe(0.9);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { baseModelId, isAnthropicModel, maxOutputTokensFor } from '../../../functions/core/model-limits';
+import {
+  baseModelId,
+  isAnthropicModel,
+  knownModel,
+  maxOutputTokensFor,
+  samplingRuleFor,
+} from '../../../functions/core/model-limits';
 
 const LIMITS: [string, number | undefined][] = [
   ['anthropic.claude-3-haiku-20240307-v1:0', 4096],
@@ -16,11 +22,19 @@ const LIMITS: [string, number | undefined][] = [
   ['anthropic.claude-opus-4-6-v1', 128_000],
   ['anthropic.claude-sonnet-4-6', 128_000],
   ['anthropic.claude-opus-4-7', 128_000],
-  ['anthropic.claude-sonnet-5-20270101-v1:0', 128_000],
+  ['anthropic.claude-opus-4-8', 128_000],
+  ['anthropic.claude-sonnet-5', 128_000],
+  ['anthropic.claude-fable-5', 128_000],
+  ['meta.llama3-8b-instruct-v1:0', 2048],
+  // Not confirmed, or not known: left to Bedrock, never guessed.
   ['anthropic.claude-3-opus-20240229-v1:0', undefined],
   ['anthropic.claude-v2:1', undefined],
+  ['anthropic.claude-sonnet-5-5', undefined],
+  ['anthropic.claude-opus-6', undefined],
   ['meta.llama3-70b-instruct-v1:0', undefined],
   ['amazon.nova-pro-v1:0', undefined],
+  ['amazon.nova-2-lite-v1:0', undefined],
+  ['mistral.mistral-large-2407-v1:0', undefined],
 ];
 
 describe('maxOutputTokensFor', () => {
@@ -29,10 +43,56 @@ describe('maxOutputTokensFor', () => {
   });
 
   it('sees through every inference-profile prefix', () => {
-    for (const prefix of ['us.', 'eu.', 'apac.', 'jp.', 'global.']) {
-      expect(maxOutputTokensFor(`${prefix}anthropic.claude-3-haiku-20240307-v1:0`)).toBe(4096);
+    for (const prefix of ['us.', 'us-gov.', 'eu.', 'apac.', 'jp.', 'au.', 'ca.', 'global.']) {
+      expect(maxOutputTokensFor(`${prefix}anthropic.claude-haiku-4-5-20251001-v1:0`)).toBe(64_000);
     }
-    expect(maxOutputTokensFor('ca.anthropic.claude-3-haiku-20240307-v1:0')).toBeUndefined();
+    expect(maxOutputTokensFor('xx.anthropic.claude-haiku-4-5-20251001-v1:0')).toBeUndefined();
+  });
+});
+
+describe('samplingRuleFor', () => {
+  it.each([
+    ['us.anthropic.claude-haiku-4-5-20251001-v1:0', 'temperature-or-top-p'],
+    ['anthropic.claude-opus-4-1-20250805-v1:0', 'temperature-or-top-p'],
+    ['anthropic.claude-opus-4-5-20251101-v1:0', 'temperature-or-top-p'],
+    ['global.anthropic.claude-opus-4-6-v1', 'temperature-or-top-p'],
+    ['au.anthropic.claude-sonnet-4-6', 'temperature-or-top-p'],
+    ['us.anthropic.claude-opus-4-7', 'none'],
+    ['us.anthropic.claude-opus-4-8', 'none'],
+    ['global.anthropic.claude-sonnet-5', 'none'],
+    ['us.anthropic.claude-fable-5', 'none'],
+    ['anthropic.claude-3-7-sonnet-20250219-v1:0', 'any'],
+    ['amazon.nova-pro-v1:0', 'any'],
+    // Unknown models: whatever they refuse, Bedrock says so.
+    ['anthropic.claude-opus-6', 'any'],
+    ['meta.llama3-70b-instruct-v1:0', 'any'],
+  ])('%s → %s', (modelId, rule) => {
+    expect(samplingRuleFor(modelId)).toBe(rule);
+  });
+});
+
+describe('knownModel', () => {
+  it('gives context window, prefill support and the profile requirement of the current models', () => {
+    expect(knownModel('us.anthropic.claude-sonnet-4-6')).toMatchObject({
+      contextWindow: 1_000_000,
+      prefill: 'rejected',
+      profileRequired: true,
+    });
+    expect(knownModel('anthropic.claude-haiku-4-5-20251001-v1:0')).toMatchObject({
+      contextWindow: 200_000,
+      prefill: 'accepted',
+      profileRequired: true,
+    });
+    expect(knownModel('meta.llama3-8b-instruct-v1:0')).toMatchObject({
+      prefill: 'rejected',
+      profileRequired: false,
+    });
+    expect(knownModel('global.amazon.nova-2-lite-v1:0')).toMatchObject({
+      prefill: 'accepted',
+      profileRequired: true,
+    });
+    expect(knownModel('anthropic.claude-3-5-haiku-20241022-v1:0')?.profileRequired).toBeUndefined();
+    expect(knownModel('cohere.command-r-v1:0')).toBeUndefined();
   });
 });
 
@@ -40,6 +100,8 @@ describe('model id helpers', () => {
   it('strips only a known profile prefix', () => {
     expect(baseModelId('global.anthropic.claude-sonnet-4-6')).toBe('anthropic.claude-sonnet-4-6');
     expect(baseModelId('meta.llama3-70b-instruct-v1:0')).toBe('meta.llama3-70b-instruct-v1:0');
+    expect(baseModelId('us-gov.anthropic.claude-sonnet-4-6')).toBe('anthropic.claude-sonnet-4-6');
+    expect(baseModelId('arn:aws:bedrock:us-east-1:0:inference-profile/us.x')).toMatch(/^arn:/);
   });
 
   it('recognizes Anthropic models only by their provider segment', () => {

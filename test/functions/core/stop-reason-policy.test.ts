@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { classifyBedrockError } from '../../../functions/core/error-classification';
+import { BedrockValidationError, PrefillRejectedError } from '../../../functions/core/errors';
 import {
   decideAfterRound,
+  endForRefusedCall,
   normalizeStopReason,
   type RoundOutcomeInput,
 } from '../../../functions/core/stop-reason-policy';
@@ -116,5 +119,39 @@ describe('decideAfterRound', () => {
         noProgressRounds: 1,
       });
     });
+  });
+});
+
+describe('endForRefusedCall', () => {
+  const refused = (message: string) =>
+    classifyBedrockError(
+      Object.assign(new Error(message), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+    );
+
+  it('ends the job BLOCKED when a content filter refused the output with a 400', () => {
+    expect(endForRefusedCall(refused('Output blocked by content filtering policy'))).toEqual({
+      status: 'BLOCKED',
+      stopReason: 'content_filtered',
+      failure: { name: 'ContentBlockedError', message: 'Output blocked by content filtering policy' },
+    });
+  });
+
+  it('ends the job CONTEXT_FULL when the document no longer fits the context window', () => {
+    expect(endForRefusedCall(refused('prompt is too long: 210000 tokens > 200000 maximum'))).toMatchObject({
+      status: 'CONTEXT_FULL',
+      stopReason: 'model_context_window_exceeded',
+      failure: { name: 'ContextWindowFullError' },
+    });
+  });
+
+  it('leaves every other error to fail the round', () => {
+    for (const error of [
+      new BedrockValidationError('bad'),
+      new PrefillRejectedError('no'),
+      new Error('x'),
+      'text',
+    ]) {
+      expect(endForRefusedCall(error)).toBeUndefined();
+    }
   });
 });
