@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../functions/core/errors';
+import type { JobConfig } from '../../../functions/core/job-config';
+import {
+  assertSameJob,
+  MAX_JOB_ID_LENGTH,
+  parseJobReference,
+  validateJobId,
+} from '../../../functions/core/job-reference';
+
+function refusedJobId(run: () => unknown): InvalidInputError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe('jobId');
+    return error as InvalidInputError;
+  }
+  throw new Error('accepted');
+}
+
+const CONFIG: JobConfig = {
+  messages: [{ role: 'user', text: 'Write a field guide to tide pools' }],
+  modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+  api: 'converse',
+  maxTokensPerRound: 1000,
+  maxRounds: 40,
+  continuation: 'auto',
+  stopSequences: ['<END>'],
+};
+
+describe('validateJobId', () => {
+  it('accepts execution names up to the length limit, with letters, digits, dashes, dots and non-ASCII', () => {
+    for (const id of [
+      'tide-pools-1',
+      'a',
+      'job_2026.12.01',
+      'gezeitentümpel',
+      'x'.repeat(MAX_JOB_ID_LENGTH),
+    ]) {
+      expect(validateJobId(id)).toBe(id);
+    }
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'x'.repeat(MAX_JOB_ID_LENGTH + 1)],
+    ['a number', 42],
+    ['missing', undefined],
+  ])('refuses a job id that is %s, with the length rule', (_case, id) => {
+    expect(refusedJobId(() => validateJobId(id)).message).toContain(`1 to ${MAX_JOB_ID_LENGTH} characters`);
+  });
+
+  it('refuses white space, every character Step Functions forbids, and control characters', () => {
+    const forbidden = [' ', '\t', '\n', ...'<>{}[]?*"#%\\^|~`$&,;:/', '\u0007', '\u007f', '\u0085'];
+    for (const character of forbidden) {
+      expect(refusedJobId(() => validateJobId(`job${character}1`)).message).toContain('may not contain');
+    }
+  });
+});
+
+describe('parseJobReference', () => {
+  it('recognizes exactly { "jobId" } and validates the id', () => {
+    expect(parseJobReference({ jobId: 'tide-pools-1' })).toEqual({ jobId: 'tide-pools-1' });
+    refusedJobId(() => parseJobReference({ jobId: 'tide pools' }));
+  });
+
+  it('leaves every other input to full validation', () => {
+    for (const input of [
+      { jobId: 'tide-pools-1', prompt: 'Write' },
+      { prompt: 'Write' },
+      {},
+      null,
+      ['jobId'],
+      'tide-pools-1',
+    ]) {
+      expect(parseJobReference(input)).toBeUndefined();
+    }
+  });
+});
+
+describe('assertSameJob', () => {
+  it('lets the same input under a taken id through', () => {
+    expect(() => assertSameJob('tide-pools-1', structuredClone(CONFIG), CONFIG)).not.toThrow();
+  });
+
+  it('refuses any other input, or a taken id without a stored job, naming jobId', () => {
+    const other: JobConfig = { ...CONFIG, maxRounds: 41 };
+    expect(refusedJobId(() => assertSameJob('tide-pools-1', CONFIG, other)).message).toContain(
+      'already exists with a different input',
+    );
+    refusedJobId(() => assertSameJob('tide-pools-1', CONFIG, { ...CONFIG, stopSequences: [] }));
+    refusedJobId(() => assertSameJob('tide-pools-1', undefined, CONFIG));
+  });
+});
