@@ -127,7 +127,10 @@ export interface SamplingFields {
   readonly top_k?: unknown;
 }
 
-/** Rejects sampling fields the model does not accept (Opus 4.7: any; Haiku/Sonnet 4.5: temperature with top_p). */
+/**
+ * Rejects sampling fields the model does not accept: any of them on Opus 4.7 and later, Sonnet 5 and
+ * Fable 5; `temperature` with `top_p` on Haiku 4.5, Sonnet 4.5, Opus 4.6 and Sonnet 4.6.
+ */
 export function validateSampling(api: ApiKind, model: ModelSpec, fields: SamplingFields): void {
   if (model.sampling === 'none') {
     const given = (['temperature', 'top_p', 'top_k'] as const).find((field) => fields[field] !== undefined);
@@ -140,7 +143,7 @@ export function validateSampling(api: ApiKind, model: ModelSpec, fields: Samplin
   ) {
     throw modelValidationError(
       api,
-      'temperature and top_p cannot both be specified for this model. Please use only one.',
+      '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
     );
   }
 }

@@ -39,6 +39,10 @@ const SCHEMAS: Record<ModelSpec['provider'], { allowed: readonly string[]; requi
     required: ['messages'],
   },
   meta: { allowed: ['prompt', 'temperature', 'top_p', 'max_gen_len', 'images'], required: ['prompt'] },
+  mistral: {
+    allowed: ['prompt', 'max_tokens', 'stop', 'temperature', 'top_p', 'top_k'],
+    required: ['prompt'],
+  },
 };
 
 /**
@@ -128,7 +132,7 @@ export async function handleInvoke(
       model: model.anthropicName,
       content: generation.text === '' ? [] : [{ type: 'text', text: generation.text }],
       stop_reason: generation.stopReason,
-      stop_sequence: generation.stopSequence ?? null,
+      stop_sequence: generation.stopReason === 'stop_sequence' ? (generation.stopSequence ?? null) : null,
       usage: {
         input_tokens: inputTokens,
         output_tokens: generation.outputTokens,

@@ -2,19 +2,26 @@
 import { type Generation, generateContinuation } from './continuation';
 import type { Conversation } from './conversation';
 import { validateConversation } from './conversation-validation';
+import { type EndStateReason, endStateFor } from './end-state';
 import type { HandlerContext } from './handler-context';
 import type { ModelSpec } from './model-catalog';
 import type { ApiKind } from './service-error';
 
+/** A generation, or one an end-state directive made stop for another reason. */
+export type Answer =
+  | Generation
+  | (Omit<Generation, 'stopReason' | 'stopSequence'> & { stopReason: EndStateReason });
+
 /** The model's answer to a parsed request, with the input tokens it counted. */
 export interface ModelAnswer {
   readonly inputTokens: number;
-  readonly generation: Generation;
+  readonly generation: Answer;
 }
 
 /**
  * Validates the conversation as Bedrock does for `api` (throwing its errors), generates the next
- * `maxTokens` tokens, and waits out the configured latency for them.
+ * `maxTokens` tokens, and waits out the configured latency for them. An end-state directive in the
+ * prompt (see `end-state.ts`) can change the stop reason or refuse the request.
  */
 export async function answerConversation(
   api: ApiKind,
@@ -25,6 +32,7 @@ export async function answerConversation(
   context: HandlerContext,
 ): Promise<ModelAnswer> {
   const inputTokens = validateConversation(api, model, conversation, maxTokens);
+  const ending = endStateFor(api, conversation);
   const generation = generateContinuation({
     conversation,
     maxTokens,
@@ -33,5 +41,9 @@ export async function answerConversation(
     quirks: context.quirks,
   });
   await context.delay(generation.outputTokens);
-  return { inputTokens, generation };
+  if (!ending) return { inputTokens, generation };
+  return {
+    inputTokens,
+    generation: { text: generation.text, outputTokens: generation.outputTokens, stopReason: ending },
+  };
 }

@@ -6,15 +6,22 @@ export type PrefillSupport = 'accepted' | 'rejected-claude' | 'rejected-llama';
 /** Which sampling fields a model accepts. */
 export type SamplingRule = 'any' | 'temperature-or-top-p' | 'none';
 
+/**
+ * Where a model is in its lifecycle on Bedrock. `legacy` models stay callable for accounts that used
+ * them recently (see `legacyInactive` in the server options); `end-of-life` ones answer 404.
+ */
+export type Lifecycle = 'active' | 'legacy' | 'end-of-life';
+
 /** One catalogue entry. */
 export interface ModelSpec {
   /** Base model id, without an inference-profile prefix. */
   readonly id: string;
-  readonly provider: 'anthropic' | 'amazon' | 'meta';
+  readonly provider: 'anthropic' | 'amazon' | 'meta' | 'mistral';
   readonly maxOutputTokens: number;
   readonly contextWindow: number;
   readonly prefill: PrefillSupport;
   readonly sampling: SamplingRule;
+  readonly lifecycle: Lifecycle;
   /** The name Anthropic models report in `model` of an InvokeModel response; absent for others. */
   readonly anthropicName?: string;
   /**
@@ -24,7 +31,25 @@ export interface ModelSpec {
   readonly profileOnly?: boolean;
 }
 
-/** The catalogue. Ids are exact; inference-profile prefixes resolve through {@link resolveModel}. */
+/** A Claude model of the 4.6 generation or later: 1M context, 128K output, no prefill, profile only. */
+function currentClaude(id: string, sampling: SamplingRule): ModelSpec {
+  return {
+    id,
+    provider: 'anthropic',
+    maxOutputTokens: 128_000,
+    contextWindow: 1_000_000,
+    prefill: 'rejected-claude',
+    sampling,
+    lifecycle: 'active',
+    anthropicName: id.replace(/^anthropic\./, '').replace(/-v1$/, ''),
+    profileOnly: true,
+  };
+}
+
+/**
+ * The catalogue (sources: the README's model table). Ids are exact; inference-profile prefixes resolve
+ * through {@link resolveModel}. Where public documentation disagrees on a figure the entry notes it.
+ */
 export const EMULATOR_MODELS: readonly ModelSpec[] = [
   {
     id: 'anthropic.claude-3-haiku-20240307-v1:0',
@@ -33,19 +58,11 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
     contextWindow: 200_000,
     prefill: 'accepted',
     sampling: 'any',
+    lifecycle: 'end-of-life',
     anthropicName: 'claude-3-haiku-20240307',
   },
   {
-    id: 'anthropic.claude-haiku-4-5-20251001-v1:0',
-    profileOnly: true,
-    provider: 'anthropic',
-    maxOutputTokens: 64_000,
-    contextWindow: 200_000,
-    prefill: 'accepted',
-    sampling: 'temperature-or-top-p',
-    anthropicName: 'claude-haiku-4-5-20251001',
-  },
-  {
+    // Retired on 2026-11-30.
     id: 'anthropic.claude-sonnet-4-5-20250929-v1:0',
     profileOnly: true,
     provider: 'anthropic',
@@ -53,35 +70,49 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
     contextWindow: 200_000,
     prefill: 'accepted',
     sampling: 'temperature-or-top-p',
+    lifecycle: 'end-of-life',
     anthropicName: 'claude-sonnet-4-5-20250929',
   },
   {
-    id: 'anthropic.claude-opus-4-6-v1',
+    // Legacy, but callable by accounts that keep using it: the last Claude model that accepts prefill.
+    id: 'anthropic.claude-haiku-4-5-20251001-v1:0',
     profileOnly: true,
     provider: 'anthropic',
-    maxOutputTokens: 128_000,
+    maxOutputTokens: 64_000,
+    contextWindow: 200_000,
+    prefill: 'accepted',
+    sampling: 'temperature-or-top-p',
+    lifecycle: 'legacy',
+    anthropicName: 'claude-haiku-4-5-20251001',
+  },
+  currentClaude('anthropic.claude-opus-4-6-v1', 'temperature-or-top-p'),
+  currentClaude('anthropic.claude-sonnet-4-6', 'temperature-or-top-p'),
+  currentClaude('anthropic.claude-opus-4-7', 'none'),
+  currentClaude('anthropic.claude-opus-4-8', 'none'),
+  // Sonnet 5 refuses non-default sampling values; Fable 5 takes temperature 1.0 and top_p 0.99-1 only.
+  // The emulator refuses any sampling field on both.
+  currentClaude('anthropic.claude-sonnet-5', 'none'),
+  currentClaude('anthropic.claude-fable-5', 'none'),
+  {
+    // Output: 64K on the model card, 65,535 in other sources.
+    id: 'amazon.nova-2-lite-v1:0',
+    profileOnly: true,
+    provider: 'amazon',
+    maxOutputTokens: 64_000,
     contextWindow: 1_000_000,
-    prefill: 'rejected-claude',
+    prefill: 'accepted',
     sampling: 'any',
-    anthropicName: 'claude-opus-4-6',
+    lifecycle: 'active',
   },
   {
-    id: 'anthropic.claude-opus-4-7',
-    profileOnly: true,
-    provider: 'anthropic',
-    maxOutputTokens: 128_000,
-    contextWindow: 1_000_000,
-    prefill: 'rejected-claude',
-    sampling: 'none',
-    anthropicName: 'claude-opus-4-7',
-  },
-  {
+    // Output: 5,000 in the Nova user guide's request schema, 10,000 in other sources.
     id: 'amazon.nova-pro-v1:0',
     provider: 'amazon',
     maxOutputTokens: 10_000,
     contextWindow: 300_000,
     prefill: 'accepted',
     sampling: 'any',
+    lifecycle: 'active',
   },
   {
     id: 'meta.llama3-8b-instruct-v1:0',
@@ -90,11 +121,42 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
     contextWindow: 8192,
     prefill: 'rejected-llama',
     sampling: 'any',
+    lifecycle: 'active',
+  },
+  {
+    // Output: 8,000 per one catalogue; unconfirmed by AWS.
+    id: 'meta.llama4-maverick-17b-instruct-v1:0',
+    profileOnly: true,
+    provider: 'meta',
+    maxOutputTokens: 8192,
+    contextWindow: 1_000_000,
+    prefill: 'rejected-llama',
+    sampling: 'any',
+    lifecycle: 'active',
+  },
+  {
+    // Output limit and prefill support unconfirmed on Bedrock.
+    id: 'mistral.mistral-large-2407-v1:0',
+    provider: 'mistral',
+    maxOutputTokens: 8192,
+    contextWindow: 128_000,
+    prefill: 'accepted',
+    sampling: 'any',
+    lifecycle: 'active',
   },
 ];
 
 /** Cross-region inference profile prefixes that resolve to the base model. */
-export const INFERENCE_PROFILE_PREFIXES = ['us.', 'eu.', 'apac.', 'jp.', 'global.'] as const;
+export const INFERENCE_PROFILE_PREFIXES = [
+  'us.',
+  'us-gov.',
+  'eu.',
+  'apac.',
+  'jp.',
+  'au.',
+  'ca.',
+  'global.',
+] as const;
 
 /** A model id resolved against the catalogue. */
 export interface ResolvedModel {

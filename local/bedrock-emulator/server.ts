@@ -25,6 +25,11 @@ export interface EmulatorOptions {
   documentTokens?: number;
   faults?: EmulatorFaults;
   instructionQuirks?: InstructionQuirks;
+  /**
+   * The account has not used its legacy models lately: they answer 404 "Access denied. This Model is
+   * marked by provider as Legacy ..." instead of generating (default false: they stay callable).
+   */
+  legacyInactive?: boolean;
 }
 
 /** A started emulator. */
@@ -82,6 +87,25 @@ async function readBody(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** The 404 a retired model answers, or a legacy one when the account has not used it lately. */
+function lifecycleError(model: ModelSpec, legacyInactive: boolean): EmulatedServiceError | undefined {
+  if (model.lifecycle === 'end-of-life') {
+    return new EmulatedServiceError(
+      'ResourceNotFoundException',
+      404,
+      'This model version has reached the end of its life.',
+    );
+  }
+  if (model.lifecycle === 'legacy' && legacyInactive) {
+    return new EmulatedServiceError(
+      'ResourceNotFoundException',
+      404,
+      'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+    );
+  }
+  return undefined;
+}
+
 /** Starts an emulator on 127.0.0.1 (a free port unless `port` is given). */
 export async function startBedrockEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   let faults = new FaultInjector(options.faults);
@@ -102,19 +126,14 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
       return;
     }
     if (fault) throw faultError(fault);
-    const modelId = decodeURIComponent(id);
-    const resolved = resolveModel(modelId);
-    if (!resolved) {
-      throw new EmulatedServiceError(
-        'ResourceNotFoundException',
-        404,
-        'The provided model identifier is invalid.',
-      );
-    }
+    const resolved = resolveModel(decodeURIComponent(id));
+    if (!resolved) throw validationError('The provided model identifier is invalid.');
     const { model } = resolved;
+    const unavailable = lifecycleError(model, options.legacyInactive ?? false);
+    if (unavailable) throw unavailable;
     if (model.profileOnly && !resolved.throughProfile) {
       throw validationError(
-        `Invocation of model ID ${model.id} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+        `Invocation of model ID ${model.id} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
       );
     }
     const latencyPerTokenMs = faults.latencyPerTokenMs;

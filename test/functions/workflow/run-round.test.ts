@@ -41,7 +41,7 @@ async function runWholeJob(input: Record<string, unknown>, callModel: CallModel 
 describe('runRound against the emulator and local DynamoDB', () => {
   it.each([
     ['converse', 'us.anthropic.claude-haiku-4-5-20251001-v1:0'],
-    ['invoke', 'anthropic.claude-3-haiku-20240307-v1:0'],
+    ['invoke', 'global.anthropic.claude-haiku-4-5-20251001-v1:0'],
     ['converse', 'amazon.nova-pro-v1:0'],
   ])('prefill over %s reproduces the document byte for byte (%s)', async (api, modelId) => {
     const prompt = `A guide to knots for ${api} ${modelId} [emulator:tokens=1800]`;
@@ -66,7 +66,7 @@ describe('runRound against the emulator and local DynamoDB', () => {
       const { document, last, job } = await runWholeJob({
         prompt,
         api,
-        modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        modelId: 'us.anthropic.claude-sonnet-4-6',
         maxTokensPerRound: 120,
         continuation: 'instruction',
       });

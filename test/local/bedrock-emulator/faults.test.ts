@@ -6,7 +6,7 @@ import { bedrockClient, PROTOCOLS, rejection } from './sdk-clients';
 function ask(url: string, protocol: (typeof PROTOCOLS)[number] = 'http2', maxTokens = 5) {
   return bedrockClient(url, protocol).send(
     new ConverseCommand({
-      modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      modelId: 'us.anthropic.claude-sonnet-4-6',
       messages: [{ role: 'user', content: [{ text: 'Write' }] }],
       inferenceConfig: { maxTokens },
     }),

@@ -97,7 +97,7 @@ describe('prefill continuation loop (property)', () => {
         async (prefill, maxTokens) => {
           const response = await client.send(
             new InvokeModelCommand({
-              modelId: 'us.anthropic.claude-3-haiku-20240307-v1:0',
+              modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
               body: JSON.stringify({
                 anthropic_version: 'bedrock-2023-05-31',
                 max_tokens: maxTokens,
@@ -122,7 +122,7 @@ describe('prefill continuation loop (property)', () => {
         async (prefill, maxTokens) => {
           const response = await client.send(
             new ConverseCommand({
-              modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+              modelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
               system: [{ text: system }],
               messages: [
                 { role: 'user', content: [{ text: prompt }] },

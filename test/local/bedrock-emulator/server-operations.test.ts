@@ -9,7 +9,7 @@ import {
 } from '../../../local/bedrock-emulator';
 import { bedrockClient, PROTOCOLS } from './sdk-clients';
 
-const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
+const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 function invokeBody(fields: Record<string, unknown>): string {
   return JSON.stringify({ anthropic_version: 'bedrock-2023-05-31', max_tokens: 40, ...fields });
@@ -52,7 +52,7 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     const client = bedrockClient(emulator.url, protocol);
     const response = await client.send(
       new InvokeModelCommand({
-        modelId: `us.${HAIKU_3}`,
+        modelId: HAIKU,
         contentType: 'application/json',
         body: invokeBody({
           system: [{ type: 'text', text: 'Sys' }],
@@ -65,7 +65,7 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     expect(body).toMatchObject({
       type: 'message',
       role: 'assistant',
-      model: 'claude-3-haiku-20240307',
+      model: 'claude-haiku-4-5-20251001',
       stop_reason: 'max_tokens',
       stop_sequence: null,
       usage: { input_tokens: countTokens('Sys') + countTokens('Write a story'), output_tokens: 40 },
@@ -83,7 +83,7 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     const sent = doc.slice(0, 150).trimEnd();
     const response = await client.send(
       new InvokeModelCommand({
-        modelId: HAIKU_3,
+        modelId: HAIKU,
         body: invokeBody({
           max_tokens: 4096,
           messages: [
@@ -104,7 +104,7 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     const stop = doc.slice(30, 34);
     const response = await client.send(
       new InvokeModelCommand({
-        modelId: HAIKU_3,
+        modelId: HAIKU,
         body: invokeBody({ stop_sequences: [stop], messages: [{ role: 'user', content: 'Stops' }] }),
       }),
     );
@@ -127,9 +127,11 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
   it('resolves every inference-profile prefix and URL-encoded ARNs', async () => {
     const client = bedrockClient(emulator.url, protocol);
     const ids = [
-      ...['us.', 'eu.', 'apac.', 'jp.', 'global.'].map((prefix) => `${prefix}anthropic.claude-opus-4-6-v1`),
+      ...['us.', 'us-gov.', 'eu.', 'apac.', 'jp.', 'au.', 'ca.', 'global.'].map(
+        (prefix) => `${prefix}anthropic.claude-opus-4-6-v1`,
+      ),
       'arn:aws:bedrock:us-east-1:000000000000:inference-profile/us.anthropic.claude-opus-4-6-v1',
-      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0',
     ];
     const ask = (modelId: string) =>
       client.send(
@@ -147,7 +149,7 @@ describe.each(PROTOCOLS)('emulator over %s with the real SDK', (protocol) => {
     ]) {
       await expect(ask(modelId)).rejects.toMatchObject({
         name: 'ValidationException',
-        message: expect.stringMatching(/on-demand throughput isn't supported.*inference profile/),
+        message: expect.stringMatching(/on-demand throughput isn’t supported.*inference profile/),
       });
     }
   });
@@ -183,7 +185,7 @@ describe('emulator server', () => {
   it('answers unknown routes with 404 UnknownOperationException', async () => {
     const emulator = await startBedrockEmulator();
     try {
-      const response = await fetch(`${emulator.url}/model/${HAIKU_3}/converse-stream`, {
+      const response = await fetch(`${emulator.url}/model/${HAIKU}/converse-stream`, {
         method: 'POST',
         body: '{}',
       });
@@ -201,7 +203,7 @@ describe('emulator server', () => {
     const client = bedrockClient(emulator.url, 'http2');
     await client.send(
       new ConverseCommand({
-        modelId: HAIKU_3,
+        modelId: HAIKU,
         messages: [{ role: 'user', content: [{ text: 'x' }] }],
         inferenceConfig: { maxTokens: 3 },
       }),

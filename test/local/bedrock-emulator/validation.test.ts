@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTokens, type RunningEmulator, startBedrockEmulator } from '../../../local/bedrock-emulator';
 import { bedrockClient, PROTOCOLS, rejection } from './sdk-clients';
 
-const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
 const HAIKU_45 = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
-const SONNET_45 = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const SONNET_46 = 'eu.anthropic.claude-sonnet-4-6';
 const OPUS_46 = 'global.anthropic.claude-opus-4-6-v1';
 const OPUS_47 = 'us.anthropic.claude-opus-4-7';
 const NOVA = 'us.amazon.nova-pro-v1:0';
@@ -54,7 +53,7 @@ const cases: [string, Send, string, string][] = [
   // InvokeModel (Anthropic Messages body)
   [
     'invoke: malformed JSON',
-    invoke(HAIKU_3, '{"anthropic_version": '),
+    invoke(HAIKU_45, '{"anthropic_version": '),
     'ValidationException',
     'Malformed input request, please reformat your input and try again.',
   ],
@@ -63,7 +62,7 @@ const cases: [string, Send, string, string][] = [
     (c) =>
       c.send(
         new InvokeModelCommand({
-          modelId: HAIKU_3,
+          modelId: HAIKU_45,
           body: JSON.stringify({ max_tokens: 5, messages: [user('x')] }),
         }),
       ),
@@ -72,73 +71,73 @@ const cases: [string, Send, string, string][] = [
   ],
   [
     'invoke: wrong anthropic_version',
-    invoke(HAIKU_3, { anthropic_version: 'bedrock-2099-01-01', max_tokens: 5, messages: [user('x')] }),
+    invoke(HAIKU_45, { anthropic_version: 'bedrock-2099-01-01', max_tokens: 5, messages: [user('x')] }),
     'ValidationException',
     'Invalid API version: bedrock-2099-01-01',
   ],
   [
     'invoke: max_tokens missing',
-    invoke(HAIKU_3, { messages: [user('x')] }),
+    invoke(HAIKU_45, { messages: [user('x')] }),
     'ValidationException',
     'max_tokens: Field required',
   ],
   [
     'invoke: max_tokens below 1',
-    invoke(HAIKU_3, { max_tokens: 0, messages: [user('x')] }),
+    invoke(HAIKU_45, { max_tokens: 0, messages: [user('x')] }),
     'ValidationException',
     'max_tokens: Input should be greater than or equal to 1',
   ],
   [
     'invoke: max_tokens above the model limit',
-    invoke(HAIKU_3, { max_tokens: 4097, messages: [user('x')] }),
+    invoke(HAIKU_45, { max_tokens: 64001, messages: [user('x')] }),
     'ValidationException',
-    'max_tokens: 4097 > 4096, which is the maximum allowed number of output tokens for claude-3-haiku-20240307',
+    'max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5-20251001',
   ],
   [
     'invoke: no messages field',
-    invoke(HAIKU_3, { max_tokens: 5 }),
+    invoke(HAIKU_45, { max_tokens: 5 }),
     'ValidationException',
     'messages: Field required',
   ],
   [
     'invoke: empty messages',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [] }),
     'ValidationException',
     'messages: at least one message is required',
   ],
   [
     'invoke: first turn not user',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [assistant('a'), user('b')] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [assistant('a'), user('b')] }),
     'ValidationException',
     'messages: first message must use the "user" role',
   ],
   [
     'invoke: roles not alternating',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [user('a'), user('b')] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [user('a'), user('b')] }),
     'ValidationException',
     'messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row',
   ],
   [
     'invoke: unknown role',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [user('a'), { role: 'system', content: 'b' }] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [user('a'), { role: 'system', content: 'b' }] }),
     'ValidationException',
     "messages.1.role: Input should be 'user' or 'assistant'",
   ],
   [
     'invoke: empty text block',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }),
     'ValidationException',
     'messages: text content blocks must be non-empty',
   ],
   [
     'invoke: whitespace-only text block',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [user(' \n\t ')] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [user(' \n\t ')] }),
     'ValidationException',
     'messages: text content blocks must contain non-whitespace text',
   ],
   [
     'invoke: final assistant turn with trailing white space',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [user('a'), assistant('Once upon a time ')] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [user('a'), assistant('Once upon a time ')] }),
     'ValidationException',
     TRAILING,
   ],
@@ -164,23 +163,29 @@ const cases: [string, Send, string, string][] = [
     'invoke: temperature with top_p on Haiku 4.5',
     invoke(HAIKU_45, { max_tokens: 5, temperature: 0.5, top_p: 0.9, messages: [user('a')] }),
     'ValidationException',
-    'temperature and top_p cannot both be specified for this model. Please use only one.',
+    '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
+  ],
+  [
+    'invoke: temperature with top_p on Opus 4.6',
+    invoke(OPUS_46, { max_tokens: 5, temperature: 0.5, top_p: 0.9, messages: [user('a')] }),
+    'ValidationException',
+    '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
   ],
   [
     'invoke: input + max_tokens over the context window',
-    invoke(HAIKU_3, { max_tokens: 4096, messages: [user(NEAR_FULL)] }),
+    invoke(HAIKU_45, { max_tokens: 4096, messages: [user(NEAR_FULL)] }),
     'ValidationException',
     `input length and \`max_tokens\` exceed context limit: ${countTokens(NEAR_FULL)} + 4096 > 200000, decrease input length or \`max_tokens\` and try again`,
   ],
   [
     'invoke: prompt over the context window',
-    invoke(HAIKU_3, { max_tokens: 10, messages: [user(OVER_FULL)] }),
+    invoke(HAIKU_45, { max_tokens: 10, messages: [user(OVER_FULL)] }),
     'ValidationException',
     `prompt is too long: ${countTokens(OVER_FULL)} tokens > 200000 maximum`,
   ],
   [
     'invoke: a misspelled Anthropic field',
-    invoke(HAIKU_3, { max_tokens: 5, messages: [user('a')], topP: 0.5, stopSequences: ['x'] }),
+    invoke(HAIKU_45, { max_tokens: 5, messages: [user('a')], topP: 0.5, stopSequences: ['x'] }),
     'ValidationException',
     'Malformed input request: #: extraneous key [topP] is not permitted, #: extraneous key [stopSequences] is not permitted, please reformat your input and try again.',
   ],
@@ -199,31 +204,31 @@ const cases: [string, Send, string, string][] = [
   [
     'invoke: unknown model',
     invoke('anthropic.claude-9-v1:0', { max_tokens: 5, messages: [user('a')] }),
-    'ResourceNotFoundException',
+    'ValidationException',
     'The provided model identifier is invalid.',
   ],
   // Converse
   [
     'converse: maxTokens below 1',
-    converse(HAIKU_3, [cUser('a')], { inferenceConfig: { maxTokens: 0 } }),
+    converse(HAIKU_45, [cUser('a')], { inferenceConfig: { maxTokens: 0 } }),
     'ValidationException',
     "1 validation error detected: Value '0' at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1",
   ],
   [
     'converse: maxTokens above the model limit',
-    converse(SONNET_45, [cUser('a')], { inferenceConfig: { maxTokens: 64001 } }),
+    converse(SONNET_46, [cUser('a')], { inferenceConfig: { maxTokens: 128001 } }),
     'ValidationException',
-    'The maximum tokens you requested exceeds the model limit of 64000. Try again with a maximum tokens value that is lower than 64000.',
+    'The maximum tokens you requested exceeds the model limit of 128000. Try again with a maximum tokens value that is lower than 128000.',
   ],
   [
     'converse: empty messages',
-    converse(HAIKU_3, []),
+    converse(HAIKU_45, []),
     'ValidationException',
     'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
   ],
   [
     'converse: first turn not user',
-    converse(HAIKU_3, [cAssistant('a'), cUser('b')]),
+    converse(HAIKU_45, [cAssistant('a'), cUser('b')]),
     'ValidationException',
     'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
   ],
@@ -235,7 +240,7 @@ const cases: [string, Send, string, string][] = [
   ],
   [
     'converse: empty text block',
-    converse(HAIKU_3, [
+    converse(HAIKU_45, [
       cUser('a'),
       cAssistant('b'),
       { role: 'user', content: [{ text: 'c' }, { text: '' }] },
@@ -245,7 +250,7 @@ const cases: [string, Send, string, string][] = [
   ],
   [
     'converse: whitespace-only text block (Claude)',
-    converse(HAIKU_3, [cUser('  ')]),
+    converse(HAIKU_45, [cUser('  ')]),
     'ValidationException',
     `${WRAP}messages: text content blocks must contain non-whitespace text`,
   ],
@@ -257,7 +262,7 @@ const cases: [string, Send, string, string][] = [
   ],
   [
     'converse: message without content',
-    converse(HAIKU_3, [{ role: 'user', content: [] }]),
+    converse(HAIKU_45, [{ role: 'user', content: [] }]),
     'ValidationException',
     'The content field in the Message object at messages.0 is empty. Add a ContentBlock object to the content field and try again.',
   ],
@@ -292,14 +297,38 @@ const cases: [string, Send, string, string][] = [
     `${WRAP}top_k is deprecated for this model.`,
   ],
   [
-    'converse: temperature with topP on Sonnet 4.5',
-    converse(SONNET_45, [cUser('a')], { inferenceConfig: { temperature: 0.2, topP: 0.9 } }),
+    'converse: temperature with topP on Sonnet 4.6',
+    converse(SONNET_46, [cUser('a')], { inferenceConfig: { temperature: 0.2, topP: 0.9 } }),
     'ValidationException',
-    `${WRAP}temperature and top_p cannot both be specified for this model. Please use only one.`,
+    `${WRAP}\`temperature\` and \`top_p\` cannot both be specified for this model. Please use only one.`,
+  ],
+  [
+    'converse: temperature on Sonnet 5',
+    converse('global.anthropic.claude-sonnet-5', [cUser('a')], { inferenceConfig: { temperature: 1 } }),
+    'ValidationException',
+    `${WRAP}temperature is deprecated for this model.`,
+  ],
+  [
+    'converse: a retired model (Sonnet 4.5)',
+    converse('us.anthropic.claude-sonnet-4-5-20250929-v1:0', [cUser('a')]),
+    'ResourceNotFoundException',
+    'This model version has reached the end of its life.',
+  ],
+  [
+    'invoke: a retired model (Claude 3 Haiku)',
+    invoke('anthropic.claude-3-haiku-20240307-v1:0', { max_tokens: 5, messages: [user('a')] }),
+    'ResourceNotFoundException',
+    'This model version has reached the end of its life.',
+  ],
+  [
+    'invoke: a bare id of a model that needs an inference profile',
+    invoke('anthropic.claude-opus-4-8', { max_tokens: 5, messages: [user('a')] }),
+    'ValidationException',
+    'Invocation of model ID anthropic.claude-opus-4-8 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
   ],
   [
     'converse: prompt over the context window (Claude)',
-    converse(HAIKU_3, [cUser(OVER_FULL)], { inferenceConfig: { maxTokens: 10 } }),
+    converse(HAIKU_45, [cUser(OVER_FULL)], { inferenceConfig: { maxTokens: 10 } }),
     'ValidationException',
     `${WRAP}prompt is too long: ${countTokens(OVER_FULL)} tokens > 200000 maximum`,
   ],
@@ -312,7 +341,7 @@ const cases: [string, Send, string, string][] = [
   [
     'converse: unknown model',
     converse('us.anthropic.claude-nope', [cUser('a')]),
-    'ResourceNotFoundException',
+    'ValidationException',
     'The provided model identifier is invalid.',
   ],
 ];
@@ -348,13 +377,20 @@ describe.each(PROTOCOLS)('validation over %s, through the real SDK', (protocol) 
       invoke(HAIKU_45, { max_tokens: 5, temperature: 0.5, messages: [user('a')] })(client),
     ).resolves.toBeDefined();
     await expect(
-      invoke(OPUS_46, { max_tokens: 5, temperature: 0.5, top_p: 0.9, messages: [user('a')] })(client),
+      invoke(OPUS_46, { max_tokens: 5, top_p: 0.9, messages: [user('a')] })(client),
+    ).resolves.toBeDefined();
+    await expect(
+      converse('us.meta.llama4-maverick-17b-instruct-v1:0', [cUser('a')], {
+        inferenceConfig: { temperature: 0.5, topP: 0.9 },
+      })(client),
     ).resolves.toBeDefined();
     await expect(converse(NOVA, [cUser('a'), cAssistant('Once')])(client)).resolves.toBeDefined();
     await expect(
       converse(OPUS_47, [cUser('a'), cAssistant('Once'), cUser('go on')])(client),
     ).resolves.toBeDefined();
-    await expect(invoke(HAIKU_3, { max_tokens: 4096, messages: [user('a')] })(client)).resolves.toBeDefined();
+    await expect(
+      invoke(HAIKU_45, { max_tokens: 4096, messages: [user('a')] })(client),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -362,7 +398,7 @@ describe('validation outside the SDK', () => {
   it('rejects a malformed Converse JSON body', async () => {
     const emulator = await startBedrockEmulator();
     try {
-      const response = await fetch(`${emulator.url}/model/${encodeURIComponent(HAIKU_3)}/converse`, {
+      const response = await fetch(`${emulator.url}/model/${encodeURIComponent(HAIKU_45)}/converse`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{"messages": [',
