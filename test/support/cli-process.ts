@@ -1,3 +1,3 @@
-// Moved to scenarios/cli-process.ts (bench/ shares it); this path stays until the tests outside
-// test/reliability import it from there.
+// Moved to scenarios/cli-process.ts (bench/ shares it); this path stays until the tests that import it
+// from here import it from there.
 export * from '../../scenarios/cli-process';
