@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildConversation,
-  CONTINUE_INSTRUCTION,
   chooseRoundStrategy,
   resolveStrategy,
+  resumeInstruction,
 } from '../../../functions/core/conversation';
 import type { JobConfig } from '../../../functions/core/job-config';
+import { instructionResumePoint } from '../../../functions/core/resume-point';
 
 const CONFIG: JobConfig = {
   messages: [
@@ -50,12 +51,30 @@ describe('buildConversation', () => {
     expect(buildConversation(CONFIG, ' \n\u00a0', 'prefill')).toEqual(CONFIG.messages);
   });
 
-  it('instruction adds the exact document and the continue instruction', () => {
-    const turns = buildConversation(CONFIG, '# Guide\n\nFirst  \n', 'instruction');
+  it('instruction sends the document up to its resume point and quotes the rest in the user turn', () => {
+    const document = '# Guide\n\nFirst steps in Rust come next.  \n';
+    const turns = buildConversation({ ...CONFIG, maxTokensPerRound: 100 }, document, 'instruction');
+    const resume = instructionResumePoint(document, 100);
+    expect(resume).toEqual({ sentLength: 21, tail: 'in Rust come next.  \n' });
     expect(turns).toEqual([
       ...CONFIG.messages,
-      { role: 'assistant', text: '# Guide\n\nFirst  \n' },
-      { role: 'user', text: CONTINUE_INSTRUCTION },
+      { role: 'assistant', text: '# Guide\n\nFirst steps ' },
+      { role: 'user', text: resumeInstruction('in Rust come next.  \n', false) },
+    ]);
+  });
+
+  it('instruction asks strictly after a round that added nothing', () => {
+    const document = 'A sentence long enough to quote its end.';
+    const strict = buildConversation(CONFIG, document, 'instruction', { strict: true }).at(-1)?.text;
+    const plain = buildConversation(CONFIG, document, 'instruction').at(-1)?.text;
+    expect(strict).not.toBe(plain);
+    expect(strict).toMatch(/did not begin with the quoted text/);
+  });
+
+  it('instruction quotes all of a document with too little text to keep some', () => {
+    expect(buildConversation(CONFIG, '  Hi', 'instruction')).toEqual([
+      ...CONFIG.messages.slice(0, 2),
+      { role: 'user', text: `Rust\n\n${resumeInstruction('Hi', false)}` },
     ]);
   });
 
@@ -95,10 +114,12 @@ describe('buildConversation', () => {
     expect(CONFIG.messages).toEqual(before);
   });
 
-  it('asks to continue exactly, without repetition or commentary', () => {
-    expect(CONTINUE_INSTRUCTION).toMatch(/continue/i);
-    expect(CONTINUE_INSTRUCTION).toMatch(/repeat/i);
-    expect(CONTINUE_INSTRUCTION).toMatch(/commentary/i);
+  it('asks to begin with the quoted tail exactly, without repetition or commentary', () => {
+    const text = resumeInstruction('the tail `x`\n', false);
+    expect(text).toContain('<resume_from>the tail `x`\n</resume_from>');
+    expect(text).toMatch(/begin your reply with exactly/i);
+    expect(text).toMatch(/no repeated text/i);
+    expect(text).toMatch(/no commentary/i);
   });
 });
 

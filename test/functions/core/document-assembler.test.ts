@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleDocument, DocumentAssembler } from '../../../functions/core/document-assembler';
 import { CorruptDocumentError } from '../../../functions/core/errors';
 import type { ContinuationStrategy } from '../../../functions/core/job-config';
+import { MAX_REWIND_CHARS } from '../../../functions/core/resume-point';
 import { applySeam, joinChunk } from '../../../functions/core/seam';
 import type { SeamRule } from '../../../functions/core/seam-rule';
 
@@ -45,7 +46,10 @@ function simulateRounds(
   const rounds: StoredRound[] = [];
   for (const [index, chunk] of chunks.entries()) {
     const strategy = strategies[index % strategies.length] ?? 'prefill';
-    const { seam, stoppedAtSequence } = joinChunk(strategy, document, chunk, STOP_SEQUENCES);
+    const { seam, stoppedAtSequence } = joinChunk(strategy, document, chunk, {
+      stopSequences: STOP_SEQUENCES,
+      maxTokensPerRound: 40,
+    });
     rounds.push({ text: chunk, seam });
     document = applySeam(document, chunk, seam);
     if (stoppedAtSequence) break;
@@ -93,22 +97,25 @@ describe('DocumentAssembler', () => {
   });
 
   it('never returns half of a surrogate pair', () => {
-    const emoji = '😀'.repeat(10);
+    const emoji = '😀'.repeat(10 + MAX_REWIND_CHARS / 2);
     const assembler = new DocumentAssembler(3);
     const out = assembler.push(emoji, { keepPrevious: 0, chunkFrom: 0, chunkTo: emoji.length });
-    // 20 code units minus a hold-back of 3 would end inside a pair: it stops one unit earlier.
+    // 20 code units past the rewind bound minus a hold-back of 3 would end inside a pair: it stops one unit earlier.
     expect(out).toBe('😀'.repeat(8));
-    expect(assembler.finish()).toBe('😀'.repeat(2));
+    expect(assembler.finish()).toBe('😀'.repeat(2 + MAX_REWIND_CHARS / 2));
   });
 
-  it('holds back trailing white space and the hold-back tail, then releases them', () => {
+  it('holds back trailing white space, the rewind bound and the hold-back tail, then releases them', () => {
     const assembler = new DocumentAssembler(2);
-    expect(assembler.push('abcdef  \n', { keepPrevious: 0, chunkFrom: 0, chunkTo: 9 })).toBe('abcd');
-    expect(assembler.length).toBe(9);
+    const rewindable = 'r'.repeat(MAX_REWIND_CHARS);
+    const text = `abcdef${rewindable}  \n`;
+    expect(assembler.push(text, { keepPrevious: 0, chunkFrom: 0, chunkTo: text.length })).toBe('abcd');
+    expect(assembler.length).toBe(text.length);
     // A prefill round trims the white space and continues.
-    expect(assembler.push('gh', { keepPrevious: 6, chunkFrom: 0, chunkTo: 2 })).toBe('ef');
-    expect(assembler.finish()).toBe('gh');
-    expect(assembler.length).toBe(8);
+    const end = 6 + MAX_REWIND_CHARS;
+    expect(assembler.push('gh', { keepPrevious: end, chunkFrom: 0, chunkTo: 2 })).toBe('ef');
+    expect(assembler.finish()).toBe(`${rewindable}gh`);
+    expect(assembler.length).toBe(end + 2);
   });
 
   it('accepts a stop-sequence cut within the hold-back', () => {
@@ -120,7 +127,8 @@ describe('DocumentAssembler', () => {
 
   it('throws CorruptDocumentError when a seam cuts into text already returned', () => {
     const assembler = new DocumentAssembler(0);
-    expect(assembler.push('abcdef', { keepPrevious: 0, chunkFrom: 0, chunkTo: 6 })).toBe('abcdef');
+    const text = `abcdef${'r'.repeat(MAX_REWIND_CHARS)}`;
+    expect(assembler.push(text, { keepPrevious: 0, chunkFrom: 0, chunkTo: text.length })).toBe('abcdef');
     expect(() => assembler.push('x', { keepPrevious: 3, chunkFrom: 0, chunkTo: 1 })).toThrow(
       CorruptDocumentError,
     );

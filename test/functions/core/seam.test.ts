@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptDocumentError } from '../../../functions/core/errors';
-import { applySeam, joinChunk, MIN_OVERLAP_CHARS } from '../../../functions/core/seam';
+import { instructionResumePoint } from '../../../functions/core/resume-point';
+import { applySeam, joinChunk } from '../../../functions/core/seam';
 
 /** Texts with every kind of character a seam can land next to. */
 const SAMPLES: Record<string, string> = {
@@ -33,7 +34,12 @@ describe('joinChunk with prefill', () => {
         const soFar = original.slice(0, cut);
         // The model continues after exactly the text it was sent: the prefix without trailing white space.
         const continuation = original.slice(soFar.trimEnd().length);
-        const { seam, stoppedAtSequence, addedCharacters } = joinChunk('prefill', soFar, continuation, []);
+        const { seam, stoppedAtSequence, addedCharacters } = joinChunk(
+          'prefill',
+          soFar,
+          continuation,
+          BUDGET,
+        );
         const joined = applySeam(soFar, continuation, seam);
         expect(joined, `cut at ${cut}`).toBe(original);
         expect(stoppedAtSequence).toBe(false);
@@ -49,7 +55,7 @@ describe('joinChunk with prefill', () => {
           for (const end of [first, second, original.length]) {
             // Each round the model writes on up to `end`, continuing after the trimmed text it was sent.
             const chunk = original.slice(document.trimEnd().length, Math.max(end, document.trimEnd().length));
-            document = applySeam(document, chunk, joinChunk('prefill', document, chunk, []).seam);
+            document = applySeam(document, chunk, joinChunk('prefill', document, chunk, BUDGET).seam);
           }
           expect(document, `cuts ${first}, ${second}`).toBe(original);
         }
@@ -58,167 +64,143 @@ describe('joinChunk with prefill', () => {
   }
 
   it('keeps the trimmed length of the document and the whole chunk', () => {
-    expect(joinChunk('prefill', 'abc \n\t', 'def', []).seam).toEqual({
+    expect(joinChunk('prefill', 'abc \n\t', 'def', BUDGET).seam).toEqual({
       keepPrevious: 3,
       chunkFrom: 0,
       chunkTo: 3,
     });
-    expect(joinChunk('prefill', '', 'first', []).seam).toEqual({ keepPrevious: 0, chunkFrom: 0, chunkTo: 5 });
+    expect(joinChunk('prefill', '', 'first', BUDGET).seam).toEqual({
+      keepPrevious: 0,
+      chunkFrom: 0,
+      chunkTo: 5,
+    });
   });
 
   it('reports a negative length change when the model continues with less than the trimmed white space', () => {
-    expect(joinChunk('prefill', 'abc   ', '', []).addedCharacters).toBe(-3);
+    expect(joinChunk('prefill', 'abc   ', '', BUDGET).addedCharacters).toBe(-3);
   });
 });
 
+const BUDGET = { stopSequences: [] as string[], maxTokensPerRound: 100 };
+
+/** The reply of a model that begins with the quoted tail and writes on to the end of `original`. */
+function resumedRound(original: string, cut: number, budget = BUDGET) {
+  const soFar = original.slice(0, cut);
+  const resume = instructionResumePoint(soFar, budget.maxTokensPerRound);
+  const sentLength = resume?.sentLength ?? soFar.length;
+  return { soFar, sent: soFar.slice(0, sentLength), rest: original.slice(sentLength) };
+}
+
 describe('joinChunk with instruction', () => {
   for (const [kind, original] of Object.entries(SAMPLES)) {
-    it(`joins ${kind} cut at every position exactly when the model repeats nothing`, () => {
+    it(`joins ${kind} cut at every position when the reply begins with the quoted tail`, () => {
       for (const cut of codePointCuts(original)) {
-        const soFar = original.slice(0, cut);
-        const continuation = original.slice(cut);
-        const joined = applySeam(soFar, continuation, joinChunk('instruction', soFar, continuation, []).seam);
+        const { soFar, rest } = resumedRound(original, cut);
+        const joined = applySeam(soFar, rest, joinChunk('instruction', soFar, rest, BUDGET).seam);
         expect(joined, `cut at ${cut}`).toBe(original);
       }
     });
   }
 
-  it('keeps all of the document that was sent, white space included', () => {
-    const { seam } = joinChunk('instruction', 'abc \n\n', '  indented', []);
-    expect(seam).toEqual({ keepPrevious: 6, chunkFrom: 0, chunkTo: 10 });
-  });
+  const original =
+    '## Tides\n\nThe tide pool fills twice a day, and every pool keeps its own small world of life.\n\n' +
+    '```ts\nconst tide = pool.fill(2);\n  return tide.level;\n```\n\nAfter the code comes prose again.';
+  const cut = original.indexOf('tide.level') + 4;
+  const { soFar, sent, rest } = resumedRound(original, cut);
+  const lastLine = sent.slice(sent.lastIndexOf('\n') + 1);
+  const lastWord = sent.slice(sent.trimEnd().lastIndexOf(' ') + 1);
 
-  it('never trims white space the model wrote after the sent text', () => {
-    for (const lead of [' ', '\n', '\n\n', '\t', '\r\n', '\u00a0']) {
-      const { seam } = joinChunk('instruction', 'The end of a sentence.', `${lead}Next one.`, []);
-      expect(seam.chunkFrom).toBe(0);
+  for (const [behaviour, before] of [
+    ['a stray space', ' '],
+    ['a stray blank line', '\n\n'],
+    ['a chatter line in a known wording', "Here's the rest of the document:\n\n"],
+    ['a chatter line in a wording nobody listed', 'Righto — the tidal code resumes below!\n\n'],
+    ['a chatter line without a blank line after it', 'Continuing: '],
+    ['the open code fence again', '```ts\n'],
+    ['the cut word again', lastWord],
+    ['the cut line again', lastLine],
+    ['the cut line without its indentation', lastLine.trimStart()],
+    ['an overlap of 60 characters', sent.slice(-60)],
+    ['chatter, the fence and an overlap', 'Sure! Picking up mid-code:\n\n```ts\n' + sent.slice(-25)],
+  ] as const) {
+    it(`drops ${behaviour} before the tail`, () => {
+      const chunk = before + rest;
+      expect(applySeam(soFar, chunk, joinChunk('instruction', soFar, chunk, BUDGET).seam)).toBe(original);
+    });
+  }
+
+  it('keeps the text of a document that repeats its lines', () => {
+    const table = '| Item | Count |\n| --- | --- |\n| tide | 2 |\n| tide | 2 |\n| tide | 2 |\n| reef | 4 |';
+    for (const at of codePointCuts(table)) {
+      const round = resumedRound(table, at);
+      const joined = applySeam(
+        round.soFar,
+        round.rest,
+        joinChunk('instruction', round.soFar, round.rest, BUDGET).seam,
+      );
+      expect(joined, `cut at ${at}`).toBe(table);
     }
   });
 
-  describe('overlap removal around the minimum length', () => {
-    const sent = 'The quick brown fox jumps over the lazy dog near the riverbank today';
-    const rest = ' and then rests.';
-    for (let length = MIN_OVERLAP_CHARS - 3; length <= MIN_OVERLAP_CHARS + 3; length++) {
-      it(`${length >= MIN_OVERLAP_CHARS ? 'removes' : 'keeps'} a repeated overlap of ${length} characters`, () => {
-        const chunk = sent.slice(-length) + rest;
-        const { seam } = joinChunk('instruction', sent, chunk, []);
-        const expected = length >= MIN_OVERLAP_CHARS ? sent + rest : sent + chunk;
-        expect(applySeam(sent, chunk, seam)).toBe(expected);
-      });
+  it('keeps a repeated line when the model also repeats one', () => {
+    const refrain = 'Check the anchor twice.';
+    const text = `Intro line here.\n\n${refrain}\n\n${refrain}\n\n${refrain}\n\nDone with the refrain.`;
+    const round = resumedRound(text, text.lastIndexOf(refrain) + 8);
+    const chunk = refrain.slice(0, 0) + round.sent.slice(round.sent.lastIndexOf('\n') + 1) + round.rest;
+    expect(applySeam(round.soFar, chunk, joinChunk('instruction', round.soFar, chunk, BUDGET).seam)).toBe(
+      text,
+    );
+  });
+
+  it('keeps document lines that read like chatter', () => {
+    const text = 'Intro paragraph of the guide.\n\nHere is the plan:\n\n- step one\n- step two';
+    for (const at of codePointCuts(text)) {
+      const round = resumedRound(text, at);
+      const joined = applySeam(
+        round.soFar,
+        round.rest,
+        joinChunk('instruction', round.soFar, round.rest, BUDGET).seam,
+      );
+      expect(joined, `cut at ${at}`).toBe(text);
     }
+  });
 
-    it('removes the longest overlap when several suffixes match', () => {
-      const repetitive = 'abcabcabcabcabcabcabcabc';
-      const { seam } = joinChunk('instruction', repetitive, `${repetitive}XYZ`, []);
-      expect(seam.chunkFrom).toBe(repetitive.length);
-    });
-
-    it('removes an overlap as long as the whole sent text', () => {
-      const short = 'Exactly twelve!';
-      expect(joinChunk('instruction', short, `${short} more`, []).seam.chunkFrom).toBe(short.length);
-    });
-
-    it('removes an overlap that is the whole chunk', () => {
-      const chunk = sent.slice(-20);
-      const { seam, addedCharacters } = joinChunk('instruction', sent, chunk, []);
-      expect(seam.chunkFrom).toBe(20);
+  it('keeps the document unchanged when the reply never reaches past the tail', () => {
+    for (const chunk of [
+      '',
+      'Here is the rest:',
+      rest.slice(0, 5),
+      sent.slice(-30),
+      'Unrelated words only.',
+    ]) {
+      const { seam, addedCharacters } = joinChunk('instruction', soFar, chunk, BUDGET);
+      expect(applySeam(soFar, chunk, seam)).toBe(soFar);
       expect(addedCharacters).toBe(0);
-    });
+    }
+  });
 
-    it('keeps a repeat that is only white space (indentation and blank lines recur)', () => {
-      const code = `block:\n${' '.repeat(16)}`;
-      const chunk = `${' '.repeat(16)}next line`;
-      expect(joinChunk('instruction', code, chunk, []).seam.chunkFrom).toBe(0);
-    });
+  it('does not take the tail from a repeat of the sent text that holds it by chance', () => {
+    const text = `Past sequences of alpha ${'filler words '.repeat(60)}and the last se`;
+    const budget = { stopSequences: [], maxTokensPerRound: 12 };
+    const resume = instructionResumePoint(text, budget.maxTokensPerRound);
+    expect(resume?.tail).toBe('ast se');
+    const chunk = 'Past sequences of';
+    expect(joinChunk('instruction', text, chunk, budget).addedCharacters).toBe(0);
+  });
 
-    it('keeps a repeat of punctuation and white space only (markdown table rules recur)', () => {
-      const table = '| A | B | C | D |\n| --- | --- ';
-      const chunk = '| --- | --- |\n| a | b | c | d |';
-      expect(applySeam(table, chunk, joinChunk('instruction', table, chunk, []).seam)).toBe(table + chunk);
-    });
-
-    it('removes a repeat of CJK and emoji text', () => {
-      const text = '第一章：长文本生成的故事 😀👩‍👩‍👧 继续';
-      const chunk = `${text.slice(-14)}下一句。`;
-      expect(applySeam(text, chunk, joinChunk('instruction', text, chunk, []).seam)).toBe(`${text}下一句。`);
-    });
-
-    it('removes a repeat that follows a stray space or newline', () => {
-      for (const lead of [' ', '\n']) {
-        const chunk = `${lead}${sent.slice(-30)}${rest}`;
-        expect(applySeam(sent, chunk, joinChunk('instruction', sent, chunk, []).seam)).toBe(sent + rest);
-      }
-    });
-
-    it('stays linear on long repetitive texts', () => {
-      const long = 'a'.repeat(400_000);
-      const { seam } = joinChunk('instruction', long, `${'a'.repeat(300_000)}b`, []);
-      expect(seam.chunkFrom).toBe(300_000);
+  it('keeps the whole chunk after a whitespace-only document (nothing was sent to resume)', () => {
+    const chunk = 'Here is the continuation:\n\nBody';
+    expect(joinChunk('instruction', ' \n', chunk, BUDGET).seam).toEqual({
+      keepPrevious: 2,
+      chunkFrom: 0,
+      chunkTo: chunk.length,
     });
   });
 
-  describe('preamble removal', () => {
-    const sent = 'The document so far ends here';
-    for (const preamble of [
-      'Continuing from where I left off:\n\n',
-      'Here is the continuation:\n\n',
-      'Sure, continuing the document:\n',
-      "Here's the rest, picking up mid-sentence:\r\n\r\n",
-      'Resuming: \n\n',
-      '\nHere is the continuation:\n\n',
-    ]) {
-      it(`removes ${JSON.stringify(preamble)}`, () => {
-        const chunk = `${preamble}, and it goes on.`;
-        expect(applySeam(sent, chunk, joinChunk('instruction', sent, chunk, []).seam)).toBe(
-          `${sent}, and it goes on.`,
-        );
-      });
-    }
-
-    it('keeps line breaks after the blank line that follows the preamble', () => {
-      const chunk = 'Here is the continuation:\n\n\n\nNew paragraph.';
-      expect(applySeam(sent, chunk, joinChunk('instruction', sent, chunk, []).seam)).toBe(
-        `${sent}\n\nNew paragraph.`,
-      );
-    });
-
-    it('removes a preamble followed by a repeated overlap', () => {
-      const chunk = `Here is the continuation:\n\n${sent.slice(-15)} and more.`;
-      expect(applySeam(sent, chunk, joinChunk('instruction', sent, chunk, []).seam)).toBe(
-        `${sent} and more.`,
-      );
-    });
-
-    for (const [why, chunk] of [
-      ['no newline after it', 'Continuing: the story goes on'],
-      ['no colon at the end of the line', 'Continuing the story\n\nmore'],
-      ['no word about continuing', 'Ingredients:\n\n- flour'],
-      [
-        'a first line over 80 characters',
-        `Here is the continuation of ${'a very long line '.repeat(5)}:\n\nmore`,
-      ],
-      ['text after the colon', 'Here is the continuation: it\n\nmore'],
-      ['a document line that mentions continuation', 'Boundary machine between continuation:\n\n## Next'],
-      ['the rest of a line that started in the document', 'n under compass continuation cinder:\n\nOn'],
-      ['a lower-case opener (mid-sentence text)', ' continuation quiet signal sequence:\n\nCopper'],
-      ['"here is" without continuing', 'Here is the plan:\n\n- step one'],
-      ['a document line about remaining steps', 'Here are the remaining steps:\n\n1. Clone'],
-      ['a document line that continues something else', 'Continuing the setup:\n\nRun the installer'],
-      ['more words after a continuing phrase', 'Continuing from where I left off with the tides:\n\nmore'],
-    ]) {
-      it(`keeps an ambiguous first line: ${why}`, () => {
-        expect(joinChunk('instruction', sent, chunk as string, []).seam.chunkFrom).toBe(0);
-      });
-    }
-
-    it('removes nothing in the first round (nothing was sent to continue)', () => {
-      const chunk = 'Here is the continuation:\n\nBody';
-      expect(joinChunk('instruction', '', chunk, []).seam).toEqual({
-        keepPrevious: 0,
-        chunkFrom: 0,
-        chunkTo: chunk.length,
-      });
-    });
+  it('stays fast on long repetitive texts', () => {
+    const long = 'a'.repeat(400_000);
+    const { seam } = joinChunk('instruction', long, `${'a'.repeat(300_000)}b`, BUDGET);
+    expect(seam.chunkTo).toBe(300_001);
   });
 });
 
@@ -231,57 +213,61 @@ describe('stop sequences across seams', () => {
     it(`${strategy}: ends the document before a stop sequence cut at every position`, () => {
       for (let cut = end + 1; cut < end + stop.length; cut++) {
         const soFar = original.slice(0, cut);
-        const chunk = original.slice(strategy === 'prefill' ? soFar.trimEnd().length : cut);
-        const result = joinChunk(strategy, soFar, chunk, [stop]);
+        const chunk =
+          strategy === 'prefill' ? original.slice(soFar.trimEnd().length) : resumedRound(original, cut).rest;
+        const result = joinChunk(strategy, soFar, chunk, { ...BUDGET, stopSequences: [stop] });
         expect(result.stoppedAtSequence, `cut at ${cut}`).toBe(true);
         expect(applySeam(soFar, chunk, result.seam)).toBe(original.slice(0, end));
-        expect(result.seam.keepPrevious).toBe(end);
-        expect(result.seam.chunkTo).toBe(result.seam.chunkFrom);
         expect(result.addedCharacters).toBe(end - soFar.length);
       }
     });
   }
 
   it('cuts a stop sequence that lies wholly in the chunk', () => {
-    const result = joinChunk('prefill', 'Start', ' middle<END> rest', [stop]);
+    const result = joinChunk('prefill', 'Start', ' middle<END> rest', { ...BUDGET, stopSequences: [stop] });
     expect(result.stoppedAtSequence).toBe(true);
     expect(result.seam).toEqual({ keepPrevious: 5, chunkFrom: 0, chunkTo: 7 });
     expect(result.addedCharacters).toBe(7);
   });
 
   it('ignores a stop sequence wholly inside the previous text', () => {
-    const result = joinChunk('prefill', 'old <END> text', ' more', [stop]);
+    const result = joinChunk('prefill', 'old <END> text', ' more', { ...BUDGET, stopSequences: [stop] });
     expect(result.stoppedAtSequence).toBe(false);
     expect(result.seam.keepPrevious).toBe(14);
   });
 
   it('cuts at the earliest of several stop sequences', () => {
-    const result = joinChunk('instruction', 'alpha be', 'ta gamma STOP delta', ['STOP', 'beta']);
+    const result = joinChunk('prefill', 'alpha be', 'ta gamma STOP delta', {
+      ...BUDGET,
+      stopSequences: ['STOP', 'beta'],
+    });
     expect(applySeam('alpha be', 'ta gamma STOP delta', result.seam)).toBe('alpha ');
   });
 
   it('sees a stop sequence made of sent text and white space that prefill trimmed', () => {
     const soFar = 'a line END\n';
     const chunk = '\nnext';
-    const result = joinChunk('prefill', soFar, chunk, ['END\n']);
+    const result = joinChunk('prefill', soFar, chunk, { ...BUDGET, stopSequences: ['END\n'] });
     expect(result.stoppedAtSequence).toBe(true);
     expect(applySeam(soFar, chunk, result.seam)).toBe('a line ');
   });
 
-  it('does not look in text that an overlap or preamble removed', () => {
+  it('does not look in text dropped before the quoted tail', () => {
     const sent = 'We reached the part <EN';
-    const chunk = `${sent.slice(-14)}D> of it`;
-    const result = joinChunk('instruction', sent, chunk, [stop]);
+    const chunk = 'Here is the rest, with <END> in it:\n\nreached the part <END> of it';
+    const result = joinChunk('instruction', sent, chunk, { ...BUDGET, stopSequences: [stop] });
     expect(result.stoppedAtSequence).toBe(true);
     expect(applySeam(sent, chunk, result.seam)).toBe('We reached the part ');
   });
 
   it('ignores empty stop sequences', () => {
-    expect(joinChunk('prefill', 'abc', 'def', ['']).stoppedAtSequence).toBe(false);
+    expect(joinChunk('prefill', 'abc', 'def', { ...BUDGET, stopSequences: [''] }).stoppedAtSequence).toBe(
+      false,
+    );
   });
 
   it('handles stop sequences of CJK and emoji straddling the seam', () => {
-    const result = joinChunk('prefill', '文本😀', '🎉结束', ['😀🎉']);
+    const result = joinChunk('prefill', '文本😀', '🎉结束', { ...BUDGET, stopSequences: ['😀🎉'] });
     expect(applySeam('文本😀', '🎉结束', result.seam)).toBe('文本');
   });
 });

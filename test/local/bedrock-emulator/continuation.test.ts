@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateContinuation, matchedLength } from '../../../local/bedrock-emulator/continuation';
 import type { Conversation } from '../../../local/bedrock-emulator/conversation';
-import { PREAMBLES } from '../../../local/bedrock-emulator/instruction-quirks';
 import { targetDocument } from '../../../local/bedrock-emulator/target-document';
 import { countTokens } from '../../../local/bedrock-emulator/tokenizer';
 
@@ -98,42 +97,50 @@ describe('generateContinuation', () => {
     expect(doc.startsWith(sent + result.text)).toBe(true);
   });
 
-  it('adds seeded quirks in instruction mode: leading white space, a preamble, a repeated overlap', () => {
+  it('adds seeded quirks in instruction mode before the real continuation, and none with prefill', () => {
     const sent = doc.slice(0, 400);
     const quirks = {
       seed: 3,
       leadingWhitespaceRate: 1,
-      preambleRate: 1,
       overlapRate: 1,
       overlapChars: [12, 12] as [number, number],
     };
     const result = generateContinuation({ conversation: instructed(sent), maxTokens: 200, quirks });
-    const lead = result.text.charAt(0);
-    expect([' ', '\n']).toContain(lead);
-    const preamble = PREAMBLES.find((p) => result.text.slice(1).startsWith(p));
-    expect(preamble).toBeDefined();
-    const rest = result.text.slice(1 + (preamble?.length ?? 0));
+    expect([' ', '\n']).toContain(result.text.charAt(0));
+    const rest = result.text.slice(1);
     expect(rest.startsWith(sent.slice(-12))).toBe(true);
     expect(doc.startsWith(sent + rest.slice(12))).toBe(true);
     expect(result.outputTokens).toBe(200);
     expect(generateContinuation({ conversation: instructed(sent), maxTokens: 200, quirks })).toEqual(result);
-    expect(
-      generateContinuation({ conversation: prefilled(sent.trimEnd()), maxTokens: 200, quirks }).text,
-    ).not.toMatch(/^Continuing|^Here is|^Sure/);
+    const prefill = generateContinuation({ conversation: prefilled(sent.trimEnd()), maxTokens: 200, quirks });
+    expect(doc.startsWith(sent.trimEnd() + prefill.text)).toBe(true);
+  });
+
+  it('leaves out the white space that should come first when ws-drop fires', () => {
+    const before = doc.indexOf('\n\n', 300);
+    const sent = doc.slice(0, before);
+    const result = generateContinuation({
+      conversation: instructed(sent),
+      maxTokens: 30,
+      quirks: { seed: 1, wsDropRate: 1 },
+    });
+    const dropped = doc.slice(before).length - doc.slice(before).trimStart().length;
+    expect(dropped).toBeGreaterThan(0);
+    expect(doc.slice(before + dropped).startsWith(result.text)).toBe(true);
   });
 
   it('applies each quirk at its rate, reproducibly per seed', () => {
-    let withPreamble = 0;
+    let restarted = 0;
     for (let i = 0; i < 200; i++) {
       const sent = doc.slice(0, 100 + i);
       const result = generateContinuation({
         conversation: instructed(sent),
         maxTokens: 40,
-        quirks: { seed: 9, preambleRate: 0.3 },
+        quirks: { seed: 9, lineRestartRate: 0.3 },
       });
-      if (PREAMBLES.some((p) => result.text.startsWith(p))) withPreamble++;
+      if (!doc.startsWith(sent + result.text)) restarted++;
     }
-    expect(withPreamble).toBeGreaterThan(30);
-    expect(withPreamble).toBeLessThan(90);
+    expect(restarted).toBeGreaterThan(30);
+    expect(restarted).toBeLessThan(90);
   });
 });
