@@ -15,13 +15,16 @@ describe('bedrockModelArns', () => {
     ]);
   });
 
-  it.each(['eu', 'apac', 'jp', 'global', 'us-gov'])('recognizes the %s profile prefix', (prefix) => {
-    const [profile, model] = bedrockModelArns(`${prefix}.anthropic.claude-sonnet-4-5-20250929-v1:0`, scope);
-    expect(profile).toBe(
-      `arn:aws:bedrock:us-west-2:111122223333:inference-profile/${prefix}.anthropic.claude-sonnet-4-5-20250929-v1:0`,
-    );
-    expect(model).toBe('arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
-  });
+  it.each(['eu', 'apac', 'jp', 'au', 'ca', 'global', 'us-gov'])(
+    'recognizes the %s profile prefix',
+    (prefix) => {
+      const [profile, model] = bedrockModelArns(`${prefix}.anthropic.claude-sonnet-4-6`, scope);
+      expect(profile).toBe(
+        `arn:aws:bedrock:us-west-2:111122223333:inference-profile/${prefix}.anthropic.claude-sonnet-4-6`,
+      );
+      expect(model).toBe('arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-6');
+    },
+  );
 
   it('allows a plain model id as a foundation model in every region only', () => {
     expect(bedrockModelArns('amazon.nova-pro-v1:0', { ...scope, partition: 'aws-cn' })).toEqual([

@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseJobInput } from '../../functions/core/job-input';
 import { InvalidContextError, propsFromContext } from '../../infra/context-props';
+import { resolveModel } from '../../local/bedrock-emulator';
 
 const from = (context: Record<string, unknown>) => propsFromContext((key) => context[key]);
 
@@ -11,15 +14,15 @@ describe('propsFromContext', () => {
   it('reads values as cdk.json gives them (typed)', () => {
     expect(
       from({
-        'longform:defaultModelId': 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        'longform:allowedModelIds': ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'amazon.nova-pro-v1:0'],
+        'longform:defaultModelId': 'us.anthropic.claude-sonnet-4-6',
+        'longform:allowedModelIds': ['us.anthropic.claude-sonnet-4-6', 'amazon.nova-pro-v1:0'],
         'longform:maxTokensPerRound': 8192,
         'longform:maxTokensPerRoundLimit': 64000,
         'longform:maxRounds': 500,
       }),
     ).toEqual({
-      defaultModelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      allowedModelIds: ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'amazon.nova-pro-v1:0'],
+      defaultModelId: 'us.anthropic.claude-sonnet-4-6',
+      allowedModelIds: ['us.anthropic.claude-sonnet-4-6', 'amazon.nova-pro-v1:0'],
       maxTokensPerRound: 8192,
       maxTokensPerRoundLimit: 64000,
       maxRounds: 500,
@@ -50,5 +53,34 @@ describe('propsFromContext', () => {
   ])('refuses %s = %j, naming the key', (key, value) => {
     expect(() => from({ [key]: value })).toThrow(InvalidContextError);
     expect(() => from({ [key]: value })).toThrow(key);
+  });
+});
+
+describe("the repository's cdk.json", () => {
+  const context = JSON.parse(readFileSync('cdk.json', 'utf8')).context as Record<string, unknown>;
+  const props = propsFromContext((key) => context[key]);
+
+  it('configures current models only, each callable as configured, the default among the allowed', () => {
+    expect(props.allowedModelIds).toContain(props.defaultModelId);
+    for (const id of props.allowedModelIds ?? []) {
+      const resolved = resolveModel(id);
+      expect(resolved, id).toBeDefined();
+      expect(resolved?.model.lifecycle, id).not.toBe('end-of-life');
+      if (resolved?.model.profileOnly) expect(resolved.throughProfile, id).toBe(true);
+    }
+  });
+
+  it('accepts every job input in examples/', () => {
+    const defaults = {
+      modelId: props.defaultModelId ?? '',
+      allowedModelIds: props.allowedModelIds ?? [],
+      maxTokensPerRound: props.maxTokensPerRound ?? 4096,
+      maxRounds: props.maxRounds ?? 200,
+    };
+    const inputs = readdirSync('examples')
+      .map((file) => JSON.parse(readFileSync(`examples/${file}`, 'utf8')))
+      .filter((input) => !('jobId' in input));
+    expect(inputs.length).toBeGreaterThan(2);
+    for (const input of inputs) expect(parseJobInput(input, defaults).modelId).toMatch(/^us\./);
   });
 });
