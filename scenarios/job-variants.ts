@@ -7,8 +7,8 @@ import type { InstructionQuirks } from '../local/bedrock-emulator';
  */
 export const JOB_VARIANTS = [
   { modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', api: 'converse', continuation: 'prefill' },
-  { modelId: 'anthropic.claude-3-haiku-20240307-v1:0', api: 'invoke', continuation: 'prefill' },
-  { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', api: 'converse', continuation: 'instruction' },
+  { modelId: 'global.anthropic.claude-haiku-4-5-20251001-v1:0', api: 'invoke', continuation: 'prefill' },
+  { modelId: 'us.anthropic.claude-sonnet-4-6', api: 'converse', continuation: 'instruction' },
   { modelId: 'global.anthropic.claude-opus-4-6-v1', api: 'invoke', continuation: 'auto' },
 ] as const;
 
