@@ -1,21 +1,19 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { HandlerKey } from './handlers';
 import { Longform, type LongformProps } from './longform';
-
-export type { HandlerKey } from './handlers';
+import { STEP_KEYS, type StepKey, WORKFLOW_STEPS } from './workflow-steps';
 
 /** The deployed workflow in a form a local Step Functions interpreter can run. */
 export interface LocalDefinition {
   /** The ASL JSON, every function ARN replaced by a placeholder (`arn:aws:lambda:local:000000000000:function:<key>`). */
   definition: Record<string, unknown>;
-  /** Which handler each Task state invokes, by state name. */
-  taskHandlers: Record<string, HandlerKey>;
+  /** Which step each Task state runs, by state name. */
+  taskHandlers: Record<string, StepKey>;
   /** Each function's environment variables as synthesized, the table name replaced by the one given. */
-  environment: Record<HandlerKey, Record<string, string>>;
+  environment: Record<StepKey, Record<string, string>>;
   /** Each function's timeout. */
-  timeoutsSeconds: Record<HandlerKey, number>;
+  timeoutsSeconds: Record<StepKey, number>;
 }
 
 /** Thrown when the synthesized workflow refers to something the local runtime cannot stand in for. */
@@ -24,26 +22,24 @@ export class UnresolvableReferenceError extends Error {
 }
 
 /** The placeholder ARN a handler's function has in the local definition. */
-export const localFunctionArn = (key: HandlerKey): string =>
-  `arn:aws:lambda:local:000000000000:function:${key}`;
+export const localFunctionArn = (key: StepKey): string => `arn:aws:lambda:local:000000000000:function:${key}`;
 
 /**
  * Builds the Longform construct in a throwaway app (bundling skipped, so it takes well under a second)
  * and reads back the state machine definition the stack would deploy, so the offline runtime runs
- * exactly that workflow with each task mapped to its handler.
+ * exactly that workflow with each Task state mapped to its step.
  */
 export function buildLocalDefinition(props: LongformProps & { tableName: string }): LocalDefinition {
   const { tableName, ...longformProps } = props;
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'LongformLocal');
   const longform = new Longform(stack, 'Longform', longformProps);
-  const keys = Object.keys(longform.functions) as HandlerKey[];
 
   // CloudFormation references (as `stack.resolve` renders them) and what stands in for each locally.
   const standIns = new Map<string, string>([
     [JSON.stringify(stack.resolve(longform.table.tableName)), tableName],
   ]);
-  for (const key of keys) {
+  for (const key of STEP_KEYS) {
     standIns.set(JSON.stringify(stack.resolve(longform.functions[key].functionArn)), localFunctionArn(key));
   }
   const literal = (value: unknown): string => {
@@ -58,18 +54,22 @@ export function buildLocalDefinition(props: LongformProps & { tableName: string 
   const definition = JSON.parse(joined(stack.resolve(cfnStateMachine.definitionString), literal)) as {
     States: Record<string, { Type: string; Resource?: string }>;
   };
-  const handlerByArn = new Map(keys.map((key) => [localFunctionArn(key), key]));
-  const taskHandlers: Record<string, HandlerKey> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
-    const key = handlerByArn.get(state.Resource ?? '');
-    if (!key) throw new UnresolvableReferenceError(`Task state "${name}" invokes no Longform function`);
-    taskHandlers[name] = key;
+  const taskHandlers: Record<string, StepKey> = {};
+  for (const key of STEP_KEYS) {
+    const { stateName } = WORKFLOW_STEPS[key];
+    if (definition.States[stateName]?.Resource !== localFunctionArn(key)) {
+      throw new UnresolvableReferenceError(`Task state "${stateName}" does not invoke the ${key} function`);
+    }
+    taskHandlers[stateName] = key;
   }
-
-  const environment = {} as Record<HandlerKey, Record<string, string>>;
-  const timeoutsSeconds = {} as Record<HandlerKey, number>;
-  for (const key of keys) {
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type === 'Task' && !(name in taskHandlers)) {
+      throw new UnresolvableReferenceError(`Task state "${name}" runs no workflow step`);
+    }
+  }
+  const environment = {} as Record<StepKey, Record<string, string>>;
+  const timeoutsSeconds = {} as Record<StepKey, number>;
+  for (const key of STEP_KEYS) {
     const cfnFunction = longform.functions[key].node.defaultChild as CfnFunction;
     const variables: Record<string, unknown> = stack.resolve(cfnFunction.environment)?.variables ?? {};
     environment[key] = Object.fromEntries(

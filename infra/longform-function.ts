@@ -6,18 +6,18 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from './acknowledge-wildcards';
-import { type HandlerSpec, PROJECT_ROOT } from './handlers';
+import { PROJECT_ROOT, type WorkflowStep } from './workflow-steps';
 
 /** Settings of one Longform Lambda function. */
 export interface LongformFunctionProps {
-  handler: HandlerSpec;
+  step: WorkflowStep;
   environment: Record<string, string>;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
 }
 
 /**
- * A Longform handler as a Lambda function, configured one way for all of them: Node.js 22 on
+ * A workflow step's Lambda function, configured one way for all of them: Node.js 22 on
  * arm64 (cheaper per GB-second), X-Ray tracing, a log group of its own with retention, and a role
  * that may only write to that log group and send traces (no AWS managed policy) until the caller
  * grants more.
@@ -36,17 +36,17 @@ export class LongformFunction extends Construct {
     });
     const role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: props.handler.description,
+      description: props.step.description,
     });
     this.logGroup.grantWrite(role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: props.handler.entry,
-      description: props.handler.description,
+      entry: props.step.entry,
+      description: props.step.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      timeout: props.handler.timeout,
-      memorySize: props.handler.memorySize,
+      timeout: props.step.timeout,
+      memorySize: props.step.memorySize,
       role,
       logGroup: this.logGroup,
       projectRoot: PROJECT_ROOT,

@@ -10,9 +10,9 @@ import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/jo
 import { acknowledgeWildcards } from './acknowledge-wildcards';
 import { bedrockInvokeResources } from './bedrock-model-arns';
 import { FailedExecutionRecorder } from './failed-execution-recorder';
-import { HANDLERS, type HandlerKey } from './handlers';
 import { LongformFunction } from './longform-function';
 import { workflowDefinition } from './workflow-definition';
+import { STEP_KEYS, type StepKey, WORKFLOW_STEPS } from './workflow-steps';
 
 /** Configuration of a Longform deployment; every field has a default. */
 export interface LongformProps {
@@ -41,16 +41,6 @@ export interface LongformProps {
 /** The default model: fast and cheap, 64K output, and it continues from a prefill. */
 export const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
-// The DynamoDB calls each handler's job-store methods make (functions/workflow/*): initialize creates
-// or reopens META, a round reads the document so far (Query) and commits its items, finalize stamps
-// and reads META, record failure only updates it. Keep in step with the store when handlers change.
-const TABLE_ACTIONS: Record<HandlerKey, string[]> = {
-  initialize: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  generateRound: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  finalize: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  recordFailure: ['dynamodb:UpdateItem'],
-};
-
 /**
  * Longform: a Standard Step Functions workflow that asks Amazon Bedrock for a document round by
  * round until the model ends its turn, storing the text in one DynamoDB table (DESIGN §1).
@@ -62,7 +52,9 @@ export class Longform extends Construct {
   /** The workflow; its execution name is the job id. */
   readonly stateMachine: StateMachine;
   /** The Lambda function of each workflow step. */
-  readonly functions: Record<HandlerKey, NodejsFunction>;
+  readonly functions: Record<StepKey, NodejsFunction>;
+  /** Marks jobs of failed or timed-out executions FAILED; its dead-letter alarm wants your actions. */
+  readonly failedExecutions: FailedExecutionRecorder;
 
   constructor(scope: Construct, id: string, props: LongformProps = {}) {
     super(scope, id);
@@ -97,22 +89,21 @@ export class Longform extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: 'Longform',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    const create = (key: HandlerKey, constructId: string): NodejsFunction => {
-      const { function: fn } = new LongformFunction(this, constructId, {
-        handler: HANDLERS[key],
+    const create = (key: StepKey): NodejsFunction => {
+      const step = WORKFLOW_STEPS[key];
+      const { function: fn } = new LongformFunction(this, step.constructId, {
+        step,
         environment,
         logRetention,
         removalPolicy,
       });
-      this.table.grant(fn, ...TABLE_ACTIONS[key]);
+      this.table.grant(fn, ...step.tableActions);
       return fn;
     };
-    this.functions = {
-      initialize: create('initialize', 'InitializeJob'),
-      generateRound: create('generateRound', 'GenerateRound'),
-      finalize: create('finalize', 'FinalizeJob'),
-      recordFailure: create('recordFailure', 'RecordFailure'),
-    };
+    this.functions = Object.fromEntries(STEP_KEYS.map((key) => [key, create(key)])) as Record<
+      StepKey,
+      NodejsFunction
+    >;
     this.allowBedrock(allowedModelIds);
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -127,7 +118,11 @@ export class Longform extends Construct {
       },
     });
     this.acknowledgeStateMachineFindings();
-    new FailedExecutionRecorder(this, 'FailedExecutions', this.stateMachine, this.functions.recordFailure);
+    this.failedExecutions = new FailedExecutionRecorder(this, 'FailedExecutions', {
+      stateMachine: this.stateMachine,
+      recordFailure: this.functions.recordFailure,
+      removalPolicy,
+    });
   }
 
   /** Lets the round function invoke exactly the allowed models (both ARNs of an inference profile). */

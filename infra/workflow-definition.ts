@@ -13,8 +13,8 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { HandlerKey } from './handlers';
 import { SERVICE_RETRY, TRANSIENT_RETRIES } from './retry-policy';
+import { type StepKey, WORKFLOW_STEPS } from './workflow-steps';
 
 /** Step Functions gives up on a task this long after its function's own timeout would have. */
 const TASK_TIMEOUT_MARGIN = Duration.seconds(15);
@@ -23,13 +23,13 @@ const TASK_TIMEOUT_MARGIN = Duration.seconds(15);
 type TimedFunction = IFunction & { readonly timeout?: Duration };
 
 /**
- * One Lambda step. Its output is the handler's result alone (`payloadResponseOnly`), so only the
- * small JSON the handler returns flows on. CDK's built-in service-error retry is switched off so the
- * retry policy of `./retry-policy` is the only one.
+ * One Lambda step, named as {@link WORKFLOW_STEPS} names it. Its output is the handler's result alone
+ * (`payloadResponseOnly`), so only the small JSON the handler returns flows on. CDK's built-in
+ * service-error retry is switched off so the retry policy of `./retry-policy` is the only one.
  */
-function lambdaStep(scope: Construct, name: string, fn: TimedFunction, payload: Record<string, unknown>) {
+function lambdaStep(scope: Construct, key: StepKey, fn: TimedFunction, payload: Record<string, unknown>) {
   const timeout = fn.timeout ?? Duration.seconds(3);
-  return new LambdaInvoke(scope, name, {
+  return new LambdaInvoke(scope, WORKFLOW_STEPS[key].stateName, {
     lambdaFunction: fn,
     payload: TaskInput.fromObject(payload),
     payloadResponseOnly: true,
@@ -45,74 +45,67 @@ function withTransientRetries(task: LambdaInvoke): LambdaInvoke {
 }
 
 /**
- * The Longform workflow (DESIGN §1), JSONPath only so the same definition runs offline:
+ * The Longform workflow (docs/architecture.md), JSONPath only so the same definition runs offline:
  * `Initialize job` → `Generate next part` (again while the model stopped at the token limit) →
  * `Finalize job` → `Document ready`, or `Job ended early` when the job stopped for another reason
  * (context full, blocked, round limit). An error of `Initialize job` or `Finalize job` left after
  * retries goes to `Record failure` → `Job failed`, both carrying the error's name and message; an error
  * of `Generate next part` fails the execution on that step, where a redrive resumes it.
  */
-export function workflowDefinition(
-  scope: Construct,
-  functions: Record<HandlerKey, TimedFunction>,
-): IChainable {
+export function workflowDefinition(scope: Construct, functions: Record<StepKey, TimedFunction>): IChainable {
   const jobId = JsonPath.stringAt('$$.Execution.Name');
-
-  const recordFailure = lambdaStep(scope, 'Record failure', functions.recordFailure, {
-    jobId,
-    failure: JsonPath.objectAt('$'),
-  })
-    .addRetry(SERVICE_RETRY)
-    .next(
-      new Fail(scope, 'Job failed', {
-        comment: 'An error that retries could not fix; the job is marked FAILED.',
-        errorPath: '$.error',
-        causePath: '$.cause',
-      }),
-    );
-
-  const step = (name: string, key: HandlerKey, payload: Record<string, unknown>) =>
-    withTransientRetries(lambdaStep(scope, name, functions[key], payload))
-      // No ResultPath: the error output replaces the state. The execution input may not be an object (a
-      // JSON string or array), and a ResultPath inside it would itself fail with
-      // States.ResultPathMatchFailure. (An explicit "$" means the same on AWS, but aws-local-stepfunctions
-      // reads it as a key named "$".)
-      .addCatch(recordFailure, { errors: [Errors.ALL] });
 
   // The execution input from the context object rather than `$`: the interpreter cannot select `$` from a
   // `null` input, and the handler must see any input to refuse it with InvalidInputError.
-  const initialize = step('Initialize job', 'initialize', { jobId, input: JsonPath.executionInput });
+  const initialize = withTransientRetries(
+    lambdaStep(scope, 'initialize', functions.initialize, { jobId, input: JsonPath.executionInput }),
+  );
   // No Catch here on purpose: an error left after retries fails the execution on this very step, so a
   // Step Functions redrive re-runs it and the job continues from its stored rounds. (A Catch would end
   // in a Fail state, and a redrive restarts at the failed state.) The round handler records the failure
   // on the job itself.
   const generate = withTransientRetries(
-    lambdaStep(scope, 'Generate next part', functions.generateRound, {
+    lambdaStep(scope, 'generateRound', functions.generateRound, {
       jobId: JsonPath.stringAt('$.jobId'),
       round: JsonPath.numberAt('$.nextRound'),
     }),
   );
-  const finalize = step('Finalize job', 'finalize', { jobId: JsonPath.stringAt('$.jobId') });
-
   const isFinished = new Choice(scope, 'Is the document finished?', {
     comment:
       'The model stopped at the output-token limit: ask for the next part. Anything else ends the job.',
-  })
-    .when(Condition.stringEquals('$.next', 'continue'), generate)
-    .otherwise(finalize);
-
+  });
+  const finalize = withTransientRetries(
+    lambdaStep(scope, 'finalize', functions.finalize, { jobId: JsonPath.stringAt('$.jobId') }),
+  );
   const didComplete = new Choice(scope, 'Did the job complete?', {
     comment: 'COMPLETED means the model ended the document itself.',
-  })
-    .when(Condition.stringEquals('$.status', 'COMPLETED'), new Succeed(scope, 'Document ready'))
-    .otherwise(
-      new Fail(scope, 'Job ended early', {
-        comment: 'The job stopped before the model finished: context full, blocked, or the round limit.',
-        errorPath: '$.error',
-        causePath: '$.cause',
-      }),
-    );
+  });
+  const documentReady = new Succeed(scope, 'Document ready');
+  const endedEarly = new Fail(scope, 'Job ended early', {
+    comment: 'The job stopped before the model finished: context full, blocked, or the round limit.',
+    errorPath: '$.error',
+    causePath: '$.cause',
+  });
 
-  finalize.next(didComplete);
-  return initialize.next(generate).next(isFinished);
+  const recordFailure = lambdaStep(scope, 'recordFailure', functions.recordFailure, {
+    jobId,
+    failure: JsonPath.objectAt('$'),
+  }).addRetry(SERVICE_RETRY);
+  const jobFailed = new Fail(scope, 'Job failed', {
+    comment: 'An error that retries could not fix; the job is marked FAILED.',
+    errorPath: '$.error',
+    causePath: '$.cause',
+  });
+  // No ResultPath: the error output replaces the state. The execution input may not be an object (a JSON
+  // string or array), and a ResultPath inside it would itself fail with States.ResultPathMatchFailure.
+  // (An explicit "$" means the same on AWS, but aws-local-stepfunctions reads it as a key named "$".)
+  for (const step of [initialize, finalize]) step.addCatch(recordFailure, { errors: [Errors.ALL] });
+
+  recordFailure.next(jobFailed);
+  finalize.next(
+    didComplete.when(Condition.stringEquals('$.status', 'COMPLETED'), documentReady).otherwise(endedEarly),
+  );
+  return initialize
+    .next(generate)
+    .next(isFinished.when(Condition.stringEquals('$.next', 'continue'), generate).otherwise(finalize));
 }

@@ -1,14 +1,24 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { PARTITION_KEY, SORT_KEY } from '../functions/adapters/job-table-keys';
+import { createDynamoDbClient } from '../functions/handlers/shared/clients';
 
-/** The local servers accept any signature; these keep SDK clients off the real credential chain. */
+/**
+ * The local servers accept any signature; these keep SDK clients off the real credential chain. Letters
+ * and digits only: AWS's own DynamoDB Local refuses any other access key id.
+ */
 export const LOCAL_CREDENTIALS = {
-  accessKeyId: 'longform-local',
-  secretAccessKey: 'longform-local',
+  accessKeyId: 'longformlocal',
+  secretAccessKey: 'longformlocal',
 } as const;
+
+/** The table the offline runtime keeps its jobs in, and where the CLI reads a `--data-dir`'s jobs. */
+export const LOCAL_TABLE_NAME = 'longform-jobs';
+
+/** The region local clients sign for; the local servers accept any. */
+export const LOCAL_REGION = 'us-east-1';
 
 /** Options for {@link startLocalDynamoDb}. */
 export interface LocalDynamoDbOptions {
@@ -46,7 +56,7 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const createClient = () =>
-    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+    createDynamoDbClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
   return {
     endpoint,

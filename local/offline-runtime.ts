@@ -1,15 +1,32 @@
 import './node20-polyfill';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { createBedrockClient } from '../functions/adapters/bedrock-model';
 import type { JobStore } from '../functions/adapters/job-store';
 import { describeFailure } from '../functions/core/failure-description';
-import { buildLocalDefinition, type HandlerKey, type LocalDefinition } from '../infra/local-definition';
+import type { JobDefaults } from '../functions/core/job-config';
+import { createFinalizeJobHandler } from '../functions/handlers/finalize-job';
+import { createGenerateRoundHandler } from '../functions/handlers/generate-round';
+import { createInitializeJobHandler } from '../functions/handlers/initialize-job';
+import { createRecordFailureHandler } from '../functions/handlers/record-failure';
+import { createJobStore } from '../functions/handlers/shared/clients';
+import { type RuntimeConfig, readRuntimeConfig } from '../functions/handlers/shared/runtime-config';
+import { buildLocalDefinition, type LocalDefinition } from '../infra/local-definition';
+import { type StepKey, WORKFLOW_STEPS } from '../infra/workflow-steps';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from './bedrock-emulator';
 import { createLambdaContext } from './lambda-context';
-import { LOCAL_CREDENTIALS, type LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LOCAL_TABLE_NAME,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from './local-dynamodb';
 
-/** Table name the offline runtime uses in its local DynamoDB. */
-export const LOCAL_TABLE_NAME = 'longform-jobs';
+export { LOCAL_TABLE_NAME } from './local-dynamodb';
 
 /** One event of a local execution's history (the library does not export the type by name). */
 export type ExecutionEvent =
@@ -29,6 +46,8 @@ export interface OfflineRuntimeOptions {
   dataDir?: string;
   /** Model the stack is configured with (the default for jobs that name none). */
   defaultModelId?: string;
+  /** Model ids a job may name. Default: any, since IAM scoping only matters when deployed. */
+  allowedModelIds?: string[];
   maxTokensPerRound?: number;
   maxRounds?: number;
   /** Emulator settings (document length, faults, quirks) when the emulator is started. */
@@ -36,7 +55,7 @@ export interface OfflineRuntimeOptions {
   /** Shortens every retry wait to this many milliseconds. Tests only: real waits otherwise. */
   retryIntervalMs?: number;
   /** Powertools log level for the handlers (default SILENT: the CLI owns stdout). */
-  logLevel?: string;
+  logLevel?: LogLevel;
 }
 
 /** How an execution ended. */
@@ -55,76 +74,94 @@ export interface LocalExecution {
   abort(): void;
 }
 
+type LocalHandler = (event: never, context: Context) => Promise<unknown>;
+
 /**
- * The embedded default (DESIGN §8): the state machine definition synthesized from the CDK construct,
- * executed by `aws-local-stepfunctions`, each Lambda task running the real handler in process, against
- * a local DynamoDB and the Bedrock emulator. SDK clients reach the local servers only through the
- * standard `AWS_ENDPOINT_URL_*` variables.
+ * The embedded default (docs/architecture.md): the state machine definition synthesized from the CDK
+ * construct, executed by `aws-local-stepfunctions`, each Lambda task running the real handler in
+ * process, against a local DynamoDB and the Bedrock emulator. This is the offline composition root: the
+ * handlers are built from the configuration the stack gives its functions, with objects instead of
+ * environment variables, so several runtimes can live in one process.
  */
 export class OfflineRuntime {
+  /** Validated once here: the library validates a definition on every `new StateMachine`. */
+  private readonly machine: StateMachine;
+
   private constructor(
     private readonly definition: LocalDefinition,
-    private readonly handlers: Record<HandlerKey, (event: unknown, context: Context) => Promise<unknown>>,
+    private readonly handlers: Record<StepKey, LocalHandler>,
     private readonly dynamo: LocalDynamoDb,
+    private readonly bedrock: BedrockRuntimeClient,
     /** The emulator, when this runtime started one. */
     readonly emulator: RunningEmulator | undefined,
     /** The job store the handlers use, for reading jobs and documents. */
     readonly store: JobStore,
+    /** The defaults and bounds `Initialize job` validates with (for clients that store a job first). */
+    readonly defaults: JobDefaults,
     private readonly retryIntervalMs: number | undefined,
-  ) {}
+  ) {
+    this.machine = new StateMachine(definition.definition as never);
+  }
 
-  /** Starts the local servers, points the SDK at them, and builds the definition from the construct. */
+  /** Starts the local servers and builds the definition from the construct and the handlers from config. */
   static async start(options: OfflineRuntimeOptions = {}): Promise<OfflineRuntime> {
     const definition = buildLocalDefinition({
       tableName: LOCAL_TABLE_NAME,
-      ...(options.defaultModelId
-        ? { defaultModelId: options.defaultModelId, allowedModelIds: [options.defaultModelId] }
-        : {}),
+      allowedModelIds: options.allowedModelIds ?? [],
+      ...(options.defaultModelId ? { defaultModelId: options.defaultModelId } : {}),
       ...(options.maxTokensPerRound ? { maxTokensPerRound: options.maxTokensPerRound } : {}),
       ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
     });
+    // The configuration the stack sets on its functions, read the way a function reads it.
+    const config: RuntimeConfig = readRuntimeConfig(definition.environment.initialize);
     const dynamo = await startLocalDynamoDb(options.dataDir ? { dataDir: options.dataDir } : {});
     let emulator: RunningEmulator | undefined;
     try {
-      await dynamo.createJobTable(LOCAL_TABLE_NAME);
+      await dynamo.createJobTable(config.tableName);
       const bedrock = options.bedrock ?? 'emulator';
       if (bedrock === 'emulator' && !process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) {
         emulator = await startBedrockEmulator(options.emulator);
       }
-      configureEnvironment(definition, dynamo.endpoint, emulator?.url, options.logLevel ?? 'SILENT');
     } catch (error) {
       await emulator?.close();
       await dynamo.stop();
       throw error;
     }
-    // Imported only now: Powertools reads its log level and metrics switches when the handlers load.
-    const [initialize, generateRound, finalize, recordFailure, clients] = await Promise.all([
-      import('../functions/handlers/initialize-job'),
-      import('../functions/handlers/generate-round'),
-      import('../functions/handlers/finalize-job'),
-      import('../functions/handlers/record-failure'),
-      import('../functions/handlers/shared/clients'),
-    ]);
-    const handlers = {
-      initialize: initialize.handler,
-      generateRound: generateRound.handler,
-      finalize: finalize.handler,
-      recordFailure: recordFailure.handler,
-    } as Record<HandlerKey, (event: unknown, context: Context) => Promise<unknown>>;
+    // The emulator answers within seconds and accepts any signature: one attempt, local credentials.
+    // Otherwise the deployed client, which finds its endpoint and credentials as the SDK always does.
+    const bedrock = emulator
+      ? new BedrockRuntimeClient({
+          endpoint: emulator.url,
+          region: LOCAL_REGION,
+          credentials: LOCAL_CREDENTIALS,
+          maxAttempts: 1,
+        })
+      : createBedrockClient();
+    const store = createJobStore(dynamo.createClient(), config);
+    const telemetry = {
+      logger: new Logger({ serviceName: 'longform', logLevel: options.logLevel ?? 'SILENT' }),
+    };
+    const handlers: Record<StepKey, LocalHandler> = {
+      initialize: createInitializeJobHandler({ store, defaults: config.defaults, telemetry }),
+      generateRound: createGenerateRoundHandler({ store, bedrock, telemetry }),
+      finalize: createFinalizeJobHandler({ store, telemetry }),
+      recordFailure: createRecordFailureHandler({ store, telemetry }),
+    };
     return new OfflineRuntime(
       definition,
       handlers,
       dynamo,
+      bedrock,
       emulator,
-      clients.jobStore(),
+      store,
+      config.defaults,
       options.retryIntervalMs,
     );
   }
 
   /** The name of the Task state that generates rounds, for progress displays. */
   get roundStateName(): string {
-    const entry = Object.entries(this.definition.taskHandlers).find(([, key]) => key === 'generateRound');
-    return entry?.[0] ?? 'Generate next part';
+    return WORKFLOW_STEPS.generateRound.stateName;
   }
 
   /**
@@ -133,7 +170,6 @@ export class OfflineRuntime {
    * `errorType` and `errorMessage`.
    */
   startExecution(name: string, input: unknown): LocalExecution {
-    const machine = new StateMachine(this.definition.definition as never);
     const taskResourceLocalHandlers = Object.fromEntries(
       Object.entries(this.definition.taskHandlers).map(([stateName, key]) => [
         stateName,
@@ -146,7 +182,7 @@ export class OfflineRuntime {
         : Object.fromEntries(
             Object.keys(this.definition.taskHandlers).map((state) => [state, this.retryIntervalMs as number]),
           );
-    const execution = machine.run(input as never, {
+    const execution = this.machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: taskResourceLocalHandlers as never,
         ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
@@ -169,30 +205,27 @@ export class OfflineRuntime {
     return { events: execution.eventLogs, outcome, abort: execution.abort };
   }
 
-  /** Stops the local servers. */
+  /** Stops the local servers and closes the clients. */
   async stop(): Promise<void> {
+    this.bedrock.destroy();
     await this.emulator?.close();
     await this.dynamo.stop();
-    // A later runtime in this process would take a leftover emulator URL for the user's own endpoint.
-    if (this.emulator && process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME === this.emulator.url) {
-      delete process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
-    }
   }
 
-  private async invoke(key: HandlerKey, stateInput: unknown): Promise<unknown> {
-    // A CDK LambdaInvoke task hands `{ FunctionName, Payload }` and expects the Lambda Invoke response.
-    const isInvokeRequest = typeof stateInput === 'object' && stateInput !== null && 'Payload' in stateInput;
-    const payload = isInvokeRequest ? (stateInput as { Payload: unknown }).Payload : stateInput;
-    const context = createLambdaContext(`longform-${key}`, this.definition.timeoutsSeconds[key]);
-    let result: unknown;
+  /**
+   * Runs a step's handler as Lambda would. The definition's tasks pass the payload alone
+   * (`payloadResponseOnly`), so the handler gets the state input and its result is the task's output.
+   */
+  private async invoke(key: StepKey, payload: unknown): Promise<unknown> {
+    const context = createLambdaContext(
+      WORKFLOW_STEPS[key].constructId,
+      this.definition.timeoutsSeconds[key],
+    );
     try {
-      result = await this.handlers[key](structuredClone(payload), context);
+      return (await this.handlers[key](structuredClone(payload) as never, context)) ?? null;
     } catch (error) {
       throw asLambdaError(error);
     }
-    return isInvokeRequest
-      ? { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: result ?? null }
-      : (result ?? null);
   }
 }
 
@@ -202,31 +235,4 @@ function asLambdaError(error: unknown): Error {
   const lambdaError = new Error(JSON.stringify({ errorType: source.name, errorMessage: source.message }));
   lambdaError.name = source.name;
   return lambdaError;
-}
-
-function configureEnvironment(
-  definition: LocalDefinition,
-  dynamoEndpoint: string,
-  emulatorUrl: string | undefined,
-  logLevel: string,
-): void {
-  for (const environment of Object.values(definition.environment)) Object.assign(process.env, environment);
-  Object.assign(process.env, {
-    TABLE_NAME: LOCAL_TABLE_NAME,
-    // Offline, any model id the user names is allowed: IAM scoping only matters when deployed.
-    ALLOWED_MODEL_IDS: '',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-    POWERTOOLS_LOG_LEVEL: logLevel,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  process.env.AWS_REGION ??= process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  if (emulatorUrl) {
-    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = emulatorUrl;
-    // The handlers' clients read credentials from the environment: keep them off the real chain.
-    process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
-  }
 }

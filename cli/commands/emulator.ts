@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { startBedrockEmulator } from '../../local/bedrock-emulator';
 import { CliUsageError } from '../cli-usage-error';
 
 /** `longform emulator [--port N]`: serves the Bedrock emulator until interrupted; prints its URL. */
@@ -14,6 +13,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliUsageError('--port must be an integer from 0 to 65535');
   }
+  const { startBedrockEmulator } = await import('../../local/bedrock-emulator');
   const emulator = await startBedrockEmulator({ port });
   process.stdout.write(`${emulator.url}\n`);
   process.stderr.write(

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { validateJobId } from '../../functions/core/job-reference';
-import { OfflineRuntime } from '../../local/offline-runtime';
 import { CliUsageError } from '../cli-usage-error';
 import { executeJob } from '../execute-job';
 import { CLI_EMULATOR_DOCUMENT_TOKENS } from './run';
@@ -28,6 +27,7 @@ export async function resumeCommand(args: string[]): Promise<number> {
     throw new CliUsageError('--bedrock must be emulator or aws');
   const jobId = validateJobId(positionals[0]);
 
+  const { OfflineRuntime } = await import('../../local/offline-runtime');
   const runtime = await OfflineRuntime.start({
     bedrock,
     dataDir: values['data-dir'],

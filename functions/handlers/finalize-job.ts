@@ -1,17 +1,25 @@
-import type { Context } from 'aws-lambda';
-import { finishJob } from '../workflow/finish-job';
-import { jobStore } from './shared/clients';
-import { logger } from './shared/powertools';
+import type { JobStore } from '../adapters/job-store';
+import { type FinishedJob, finishJob } from '../workflow/finish-job';
+import { instrumented, type StepHandler, type Telemetry } from './shared/powertools';
+
+/** Payload of `Finalize job`. */
+export interface FinalizeJobEvent {
+  jobId: string;
+}
 
 /** `Finalize job`: stamps the end of the job and reports whether it completed. */
-export const handler = async (event: { jobId: string }, context?: Context) => {
-  logger.addContext(context as Context);
-  logger.appendKeys({ jobId: event.jobId });
-  const finished = await finishJob(jobStore(), event.jobId);
-  logger.info('Job finished', {
-    status: finished.status,
-    rounds: finished.rounds,
-    documentCharacters: finished.documentCharacters,
+export function createFinalizeJobHandler(dependencies: {
+  store: JobStore;
+  telemetry: Telemetry;
+}): StepHandler<FinalizeJobEvent, FinishedJob> {
+  const { store, telemetry } = dependencies;
+  return instrumented(telemetry, async (event) => {
+    const finished = await finishJob(store, event.jobId);
+    telemetry.logger.info('Job finished', {
+      status: finished.status,
+      rounds: finished.rounds,
+      documentCharacters: finished.documentCharacters,
+    });
+    return finished;
   });
-  return finished;
-};
+}

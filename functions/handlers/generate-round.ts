@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { generateReply } from '../adapters/bedrock-model';
+import type { JobStore } from '../adapters/job-store';
 import { LongformError } from '../core/errors';
-import { runRoundRecordingFailure } from '../workflow/run-round';
-import { bedrockClient, jobStore } from './shared/clients';
-import { logger, metrics } from './shared/powertools';
+import { type RoundReport, type RoundResult, runRoundRecordingFailure } from '../workflow/run-round';
+import { instrumented, type StepHandler, type Telemetry } from './shared/powertools';
 
 /** Time kept back from the Lambda deadline to store the round and advance the job after the model answers. */
 const WRITE_RESERVE_MS = 20_000;
@@ -15,55 +15,70 @@ export interface GenerateRoundEvent {
   round: number;
 }
 
+/** What `Generate next part` runs with. */
+export interface GenerateRoundDependencies {
+  store: JobStore;
+  /** One attempt per call: Step Functions owns the retries (see `createBedrockClient`). */
+  bedrock: BedrockRuntimeClient;
+  telemetry: Telemetry;
+}
+
 /** `Generate next part`: one Bedrock call, stored, and the decision whether to go on. */
-export const handler = async (event: GenerateRoundEvent, context: Context) => {
-  logger.addContext(context);
-  logger.appendKeys({ jobId: event.jobId, round: event.round });
-  const client = bedrockClient();
-  try {
-    const report = await runRoundRecordingFailure(
-      jobStore(),
-      (config, conversation) =>
-        generateReply(client, config, conversation, context.getRemainingTimeInMillis() - WRITE_RESERVE_MS),
-      event.jobId,
-      event.round,
-    );
-    const { result } = report;
-    logger.info('Round finished', {
-      source: report.source,
-      stopReason: result.stopReason,
-      next: result.next,
-      status: result.status,
-      roundCharacters: result.roundCharacters,
-      documentCharacters: result.documentCharacters,
-      outputTokens: result.outputTokens,
-      latencyMs: report.latencyMs,
-      strategySwitched: report.strategySwitched,
-    });
-    if (report.source === 'model') {
-      metrics.addMetric('Rounds', MetricUnit.Count, 1);
-      metrics.addMetric('InputTokens', MetricUnit.Count, report.inputTokens);
-      metrics.addMetric('OutputTokens', MetricUnit.Count, result.outputTokens);
-      metrics.addMetric('RoundLatency', MetricUnit.Milliseconds, report.latencyMs);
-    } else {
-      // A retry or redrive that found the round already stored: no Bedrock call was made.
-      metrics.addMetric('StoredRoundsReused', MetricUnit.Count, 1);
+export function createGenerateRoundHandler({
+  store,
+  bedrock,
+  telemetry,
+}: GenerateRoundDependencies): StepHandler<GenerateRoundEvent, RoundResult> {
+  const { logger, metrics } = telemetry;
+  return instrumented(telemetry, async (event, context) => {
+    try {
+      const report = await runRoundRecordingFailure(
+        store,
+        (config, conversation) =>
+          generateReply(bedrock, config, conversation, context.getRemainingTimeInMillis() - WRITE_RESERVE_MS),
+        event.jobId,
+        event.round,
+      );
+      logger.info('Round finished', roundLog(report));
+      if (report.source === 'model') {
+        metrics?.addMetric('Rounds', MetricUnit.Count, 1);
+        metrics?.addMetric('InputTokens', MetricUnit.Count, report.inputTokens);
+        metrics?.addMetric('OutputTokens', MetricUnit.Count, report.result.outputTokens);
+        metrics?.addMetric('RoundLatency', MetricUnit.Milliseconds, report.latencyMs);
+      } else {
+        // A retry or redrive that found the round already stored: no Bedrock call was made.
+        metrics?.addMetric('StoredRoundsReused', MetricUnit.Count, 1);
+      }
+      return report.result;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'UnknownError';
+      logger.warn('Round failed', {
+        errorName: name,
+        retriable: error instanceof LongformError && error.retriable,
+      });
+      metrics?.addDimension('ErrorName', name);
+      metrics?.addMetric('RoundErrors', MetricUnit.Count, 1);
+      if (error instanceof Error) {
+        // Lambda puts the stack into the execution's error cause; the console shows the name and message only.
+        error.stack = `${error.name}: ${error.message}`;
+      }
+      throw error;
     }
-    return result;
-  } catch (error) {
-    const name = error instanceof Error ? error.name : 'UnknownError';
-    logger.warn('Round failed', {
-      errorName: name,
-      retriable: error instanceof LongformError && error.retriable,
-    });
-    metrics.addDimension('ErrorName', name);
-    metrics.addMetric('RoundErrors', MetricUnit.Count, 1);
-    if (error instanceof Error) {
-      // Lambda puts the stack into the execution's error cause; the console shows the name and message only.
-      error.stack = `${error.name}: ${error.message}`;
-    }
-    throw error;
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};
+  });
+}
+
+/** What a round's log line says: counts and sizes, never text. */
+function roundLog(report: RoundReport) {
+  const { result } = report;
+  return {
+    source: report.source,
+    stopReason: result.stopReason,
+    next: result.next,
+    status: result.status,
+    roundCharacters: result.roundCharacters,
+    documentCharacters: result.documentCharacters,
+    outputTokens: result.outputTokens,
+    latencyMs: report.latencyMs,
+    strategySwitched: report.strategySwitched,
+  };
+}

@@ -1,20 +1,23 @@
-import type { Context } from 'aws-lambda';
+import type { JobStore } from '../adapters/job-store';
 import type { CaughtFailure } from '../core/failure-description';
-import { recordFailure } from '../workflow/record-failure';
-import { jobStore } from './shared/clients';
-import { logger } from './shared/powertools';
+import { type RecordedFailure, recordFailure } from '../workflow/record-failure';
+import { instrumented, type StepHandler, type Telemetry } from './shared/powertools';
 
-/** Payload of `Record failure`: the job and the Catch output. */
+/** Payload of `Record failure`: the job and the Catch output (or the failed execution's event). */
 export interface RecordFailureEvent {
   jobId: string;
   failure: CaughtFailure;
 }
 
 /** `Record failure`: marks the job FAILED and hands a clean error name and message to the Fail state. */
-export const handler = async (event: RecordFailureEvent, context?: Context) => {
-  logger.addContext(context as Context);
-  logger.appendKeys({ jobId: event.jobId });
-  const recorded = await recordFailure(jobStore(), event.jobId, event.failure);
-  logger.error('Job failed', { errorName: recorded.error });
-  return recorded;
-};
+export function createRecordFailureHandler(dependencies: {
+  store: JobStore;
+  telemetry: Telemetry;
+}): StepHandler<RecordFailureEvent, RecordedFailure> {
+  const { store, telemetry } = dependencies;
+  return instrumented(telemetry, async (event) => {
+    const recorded = await recordFailure(store, event.jobId, event.failure);
+    telemetry.logger.error('Job failed', { errorName: recorded.error });
+    return recorded;
+  });
+}

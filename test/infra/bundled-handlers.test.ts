@@ -6,8 +6,8 @@ import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerKey } from '../../infra/handlers';
 import { LongformStack } from '../../infra/longform-stack';
+import type { StepKey } from '../../infra/workflow-steps';
 import { type RunningEmulator, startBedrockEmulator, targetDocument } from '../../local/bedrock-emulator';
 import { createLambdaContext } from '../../local/lambda-context';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/local-dynamodb';
@@ -16,7 +16,7 @@ type Handler = (event: unknown, context: Context) => Promise<Record<string, unkn
 
 let dynamo: LocalDynamoDb;
 let emulator: RunningEmulator;
-const handlers = {} as Record<HandlerKey, Handler>;
+const handlers = {} as Record<StepKey, Handler>;
 
 /**
  * Synthesizes the stack with bundling on (esbuild, as `cdk deploy` would) and loads each function's
@@ -32,25 +32,25 @@ beforeAll(async () => {
   await dynamo.createJobTable('longform-bundle-test');
   emulator = await startBedrockEmulator();
   for (const [key, fn] of Object.entries(stack.longform.functions) as [
-    HandlerKey,
-    (typeof stack.longform.functions)[HandlerKey],
+    StepKey,
+    (typeof stack.longform.functions)[StepKey],
   ][]) {
     const cfn = fn.node.defaultChild as CfnFunction;
     const code = artifact.template.Resources[stack.getLogicalId(cfn)].Properties.Code as { S3Key: string };
     const assetPath = `asset.${code.S3Key.replace(/\.zip$/, '')}`;
-    Object.assign(process.env, stack.resolve(cfn.environment)?.variables ?? {});
-    // Each bundle's logger reads its level when it loads; the test output stays quiet.
-    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    // A bundle reads its environment once, when it loads, as a Lambda container does: the function's
+    // variables as synthesized, pointed at the local servers, with the test output kept quiet.
+    Object.assign(process.env, stack.resolve(cfn.environment)?.variables ?? {}, {
+      TABLE_NAME: 'longform-bundle-test',
+      ALLOWED_MODEL_IDS: '',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
+    });
     handlers[key] = (
       await import(pathToFileURL(join(artifact.assembly.directory, assetPath, 'index.mjs')).href)
     ).handler;
   }
-  Object.assign(process.env, {
-    TABLE_NAME: 'longform-bundle-test',
-    ALLOWED_MODEL_IDS: '',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url,
-  });
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { HANDLERS } from '../../infra/handlers';
 import { buildLocalDefinition, localFunctionArn } from '../../infra/local-definition';
+import { STEP_KEYS, WORKFLOW_STEPS } from '../../infra/workflow-steps';
 
 interface State {
   Type: string;
@@ -22,7 +22,7 @@ describe('buildLocalDefinition', () => {
     expect(JSON.stringify(local.definition)).not.toMatch(/Fn::|"Ref"|\$\{Token/);
   });
 
-  it('maps every Task state, and only Task states, to the handler whose placeholder ARN it invokes', () => {
+  it('maps every Task state, and only Task states, to the step it is named for, whose placeholder ARN it invokes', () => {
     const taskNames = Object.entries(states)
       .filter(([, state]) => state.Type === 'Task')
       .map(([name]) => name);
@@ -30,7 +30,9 @@ describe('buildLocalDefinition', () => {
     for (const [name, key] of Object.entries(local.taskHandlers)) {
       expect(states[name]?.Resource).toBe(localFunctionArn(key));
     }
-    expect(new Set(Object.values(local.taskHandlers))).toEqual(new Set(Object.keys(HANDLERS)));
+    expect(local.taskHandlers).toEqual(
+      Object.fromEntries(STEP_KEYS.map((key) => [WORKFLOW_STEPS[key].stateName, key])),
+    );
   });
 
   it('starts at the initialize handler and reaches every state', () => {
@@ -52,7 +54,7 @@ describe('buildLocalDefinition', () => {
   });
 
   it('gives each handler its synthesized environment with the table name given', () => {
-    for (const key of Object.keys(HANDLERS) as (keyof typeof HANDLERS)[]) {
+    for (const key of STEP_KEYS) {
       expect(local.environment[key]).toMatchObject({
         TABLE_NAME: 'longform-local',
         ALLOWED_MODEL_IDS: '',
@@ -62,7 +64,7 @@ describe('buildLocalDefinition', () => {
         JOB_TTL_DAYS: '30',
         POWERTOOLS_SERVICE_NAME: 'longform',
       });
-      expect(local.timeoutsSeconds[key]).toBe(HANDLERS[key].timeout.toSeconds());
+      expect(local.timeoutsSeconds[key]).toBe(WORKFLOW_STEPS[key].timeout.toSeconds());
     }
   });
 

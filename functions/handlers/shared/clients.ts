@@ -1,42 +1,22 @@
-import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createBedrockClient } from '../../adapters/bedrock-model';
 import { JobStore } from '../../adapters/job-store';
-import { readRuntimeConfig } from './runtime-config';
+import type { RuntimeConfig } from './runtime-config';
 
-// Clients live across warm invocations. They are keyed by the endpoint variables so the offline runner,
-// which runs handlers in process, gets fresh clients when it points them at other local servers.
-const stores = new Map<string, JobStore>();
-const bedrockClients = new Map<string, BedrockRuntimeClient>();
-
-/** The job store for the configured table, reused across invocations. */
-export function jobStore(): JobStore {
-  const { tableName, jobTtlSeconds } = readRuntimeConfig();
-  const key = [
-    process.env.AWS_ENDPOINT_URL_DYNAMODB,
-    process.env.AWS_ENDPOINT_URL,
-    tableName,
-    jobTtlSeconds,
-  ].join('|');
-  let store = stores.get(key);
-  if (!store) {
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    store = new JobStore(documents, tableName, jobTtlSeconds);
-    stores.set(key, store);
-  }
-  return store;
+/**
+ * The one way a DynamoDB client for the job table is made, on Lambda, offline and in the CLI: three
+ * attempts (the SDK's own backoff for throttling and 5xx) before a step's error reaches Step Functions.
+ * `config` adds an endpoint and credentials for a local server; without it the default chain applies.
+ */
+export function createDynamoDbClient(config: DynamoDBClientConfig = {}): DynamoDBClient {
+  return new DynamoDBClient({ maxAttempts: 3, ...config });
 }
 
-/** The Bedrock Runtime client (one attempt per call), reused across invocations. */
-export function bedrockClient(): BedrockRuntimeClient {
-  const key = [process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME, process.env.AWS_ENDPOINT_URL].join('|');
-  let client = bedrockClients.get(key);
-  if (!client) {
-    client = createBedrockClient();
-    bedrockClients.set(key, client);
-  }
-  return client;
+/** The job store of a table over `client`; build it once per container (or runtime) and keep it. */
+export function createJobStore(
+  client: DynamoDBClient,
+  config: Pick<RuntimeConfig, 'tableName' | 'jobTtlSeconds'>,
+): JobStore {
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return new JobStore(documents, config.tableName, config.jobTtlSeconds);
 }

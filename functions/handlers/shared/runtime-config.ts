@@ -1,6 +1,6 @@
 import type { JobDefaults } from '../../core/job-config';
 
-/** What every handler reads from its environment (set by the stack, or by the offline runner). */
+/** What the handlers are configured with: by the stack through each function's environment, or offline. */
 export interface RuntimeConfig {
   tableName: string;
   defaults: JobDefaults;
@@ -9,10 +9,10 @@ export interface RuntimeConfig {
 }
 
 /**
- * Reads the handlers' configuration from environment variables. A missing variable is a deployment
- * bug, so it fails loudly with the variable's name.
+ * Reads the handlers' configuration from a function's environment variables (as the stack sets them).
+ * A missing variable is a deployment bug, so it fails loudly with the variable's name.
  */
-export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+export function readRuntimeConfig(env: Readonly<Record<string, string | undefined>>): RuntimeConfig {
   const required = (name: string): string => {
     const value = env[name];
     if (!value)
