@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { targetDocument } from '../../local/bedrock-emulator';
+import { OfflineRuntime } from '../../local/offline-runtime';
+import { runExecution } from '../../scenarios/offline-jobs';
+
+const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+describe('OfflineRuntime', () => {
+  it('runs side by side with another runtime, each with its own configuration, leaving process.env alone', async () => {
+    const environment = { ...process.env };
+    const capped = await OfflineRuntime.start({ maxRounds: 2, allowedModelIds: [HAIKU], retryIntervalMs: 1 });
+    const open = await OfflineRuntime.start({ maxRounds: 50, retryIntervalMs: 1 });
+    try {
+      expect(process.env).toEqual(environment);
+      expect(capped.defaults).toMatchObject({ maxRounds: 2, allowedModelIds: [HAIKU] });
+      expect(open.defaults).toMatchObject({ maxRounds: 50, allowedModelIds: [] });
+
+      const input = { prompt: 'Side by side [emulator:tokens=600]', maxTokensPerRound: 100 };
+      const [short, whole] = await Promise.all([
+        runExecution(capped, 'same-id', input),
+        runExecution(open, 'same-id', input),
+      ]);
+      expect(short.outcome.status).toBe('FAILED');
+      expect(await capped.store.getJob('same-id')).toMatchObject({
+        status: 'MAX_ROUNDS_REACHED',
+        nextRound: 3,
+      });
+      expect(whole.outcome.status).toBe('SUCCEEDED');
+      expect(await open.store.loadDocument('same-id')).toBe(targetDocument(input));
+
+      const refused = await runExecution(capped, 'other-model', { prompt: 'x', modelId: `${HAIKU}-x` });
+      expect(refused.outcome).toMatchObject({ status: 'FAILED', error: 'InvalidInputError' });
+      expect(refused.outcome.cause).toMatch(/modelId/);
+    } finally {
+      await capped.stop();
+      await open.stop();
+    }
+    expect(process.env).toEqual(environment);
+  });
+});
