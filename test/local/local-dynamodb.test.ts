@@ -34,6 +34,23 @@ describe('startLocalDynamoDb', () => {
     }
   });
 
+  it('makes clients that sign with credentials every local DynamoDB accepts (DynamoDB Local: letters and digits)', async () => {
+    const dynamo = await startLocalDynamoDb();
+    const client = dynamo.createClient();
+    try {
+      expect(await client.config.credentials()).toMatchObject({
+        accessKeyId: expect.stringMatching(/^[A-Za-z0-9]+$/),
+        secretAccessKey: expect.stringMatching(/^[A-Za-z0-9]+$/),
+      });
+      await dynamo.createJobTable(TABLE);
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+      expect(Table?.TableName).toBe(TABLE);
+    } finally {
+      client.destroy();
+      await dynamo.stop();
+    }
+  });
+
   it('keeps items in a data directory across restarts', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'longform-dynamo-')), 'data');
     const item = { pk: 'JOB#persisted', sk: 'META', text: 'survives 👩‍💻' };
