@@ -1,5 +1,4 @@
 import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../client/execution-input';
-import { readRuntimeConfig } from '../functions/handlers/shared/runtime-config';
 import { targetDocument } from '../local/bedrock-emulator';
 import { runExecution, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
@@ -33,7 +32,7 @@ export interface LargeInputsOptions {
 export async function runLargeInputs(options: LargeInputsOptions): Promise<ScenarioReport> {
   const recorder = new ScenarioRecorder('near-limit prompts, long document');
   await withOfflineRuntime({}, async (runtime) => {
-    const defaults = readRuntimeConfig().defaults;
+    const defaults = runtime.defaults;
     for (const [jobId, bytes, stored] of [
       ['prompt-inline', MAX_INLINE_INPUT_BYTES - 64, false],
       ['prompt-stored-first', EXECUTION_INPUT_LIMIT_BYTES - 256, true],
