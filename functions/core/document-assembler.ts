@@ -127,13 +127,21 @@ export function foldRounds(
 ): AssembledDocument {
   let { round, text } = document;
   for (const next of rounds) {
-    if (next.round !== round + 1) {
-      throw new CorruptDocumentError(
-        `Round ${round + 1} is missing from the stored rounds (round ${next.round} follows round ${round})`,
-      );
-    }
+    checkRoundOrder(round, next.round);
     text = applySeam(text, next.text, next.seam);
     round = next.round;
   }
   return { round, text };
+}
+
+/**
+ * Stored rounds fold in order from round 1: `next` must follow `previous`.
+ * @throws CorruptDocumentError when a round is missing (a gap is never a shorter document).
+ */
+export function checkRoundOrder(previous: number, next: number): void {
+  if (next !== previous + 1) {
+    throw new CorruptDocumentError(
+      `Round ${previous + 1} is missing from the stored rounds (round ${next} follows round ${previous})`,
+    );
+  }
 }

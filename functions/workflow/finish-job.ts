@@ -14,8 +14,7 @@ export interface FinishedJob {
 
 /** Stamps the end of a job and reports how it ended. Safe to repeat. */
 export async function finishJob(store: JobStore, jobId: string): Promise<FinishedJob> {
-  await store.markFinished(jobId);
-  const job = await store.getJob(jobId);
+  const job = await store.markFinished(jobId);
   if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist`);
   const summary: FinishedJob = {
     jobId,

@@ -1,5 +1,5 @@
 import type { TimedReply } from '../adapters/bedrock-model';
-import type { JobRecord, JobStore, RoundRecord } from '../adapters/job-store';
+import type { JobStore } from '../adapters/job-store';
 import { buildConversation, chooseRoundStrategy } from '../core/conversation';
 import {
   ContextWindowFullError,
@@ -8,7 +8,10 @@ import {
   PrefillRejectedError,
 } from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
+import { nextStep, planRound } from '../core/job-lifecycle';
+import type { JobRecord } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
+import type { RoundRecord } from '../core/round-record';
 import { joinChunk } from '../core/seam';
 import { decideAfterRound } from '../core/stop-reason-policy';
 
@@ -68,9 +71,10 @@ export async function runRoundRecordingFailure(
 }
 
 /**
- * Runs round `round` of a job, safe to repeat at every point (DESIGN §4): a round already committed is
- * reused without calling Bedrock, and a job already advanced past it returns the stored result. An
- * `auto` job whose model rejects prefill switches to instruction, records it, and redoes the round.
+ * Runs round `round` of a job, safe to repeat at every point (docs/architecture.md, "Storage"): a round
+ * already committed is reused without calling Bedrock, and a job already advanced past it returns the
+ * stored result. META is read once; every write returns the job as it is after it. An `auto` job whose
+ * model rejects prefill switches to instruction, records it, and redoes the round.
  */
 export async function runRound(
   store: JobStore,
@@ -81,42 +85,42 @@ export async function runRound(
   let job = await store.getJob(jobId);
   if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist; start it with a prompt first`);
 
-  if (job.status === 'FAILED' && job.nextRound === round) {
-    // Only a redrive (or a resume) runs a round of a failed job again: the cause is meant to be gone.
-    await store.reopenJob(jobId);
-    job = { ...job, status: 'RUNNING' };
-  }
-  if (job.nextRound > round || job.status !== 'RUNNING') {
-    const last = await store.getRound(jobId, Math.min(round, job.nextRound - 1));
-    return stored(job, last, 'stored-job');
-  }
-  if (job.nextRound < round) {
+  const plan = planRound(job, round);
+  if (plan === 'stale') {
     throw new JobNotFoundError(
       `Job ${jobId} is at round ${job.nextRound}, not ${round}; its state machine input is stale`,
     );
   }
+  if (plan === 'report') {
+    const last = await store.getRound(jobId, Math.min(round, job.nextRound - 1));
+    return stored(job, last, 'stored-job');
+  }
+  if (plan === 'reopen') {
+    // Another attempt may have reopened it first; either way the job runs this round now.
+    job = (await store.reopenJob(jobId)) ?? { ...job, status: 'RUNNING' };
+  }
 
-  let record = await store.getRound(jobId, round);
+  const { documentSoFar, committed } = await store.roundStart(job, round);
+  let record = committed;
   let source: RoundSource = 'stored-round';
   let latencyMs = 0;
   let strategySwitched = false;
   if (!record) {
     source = 'model';
-    const documentSoFar = await store.loadDocument(jobId, round - 1);
     let answer: StrategyReply;
     try {
       answer = await callModelWithStrategy(store, callModel, job, round, documentSoFar);
     } catch (error) {
       if (!(error instanceof ContextWindowFullError)) throw error;
       // Bedrock refuses the call once document and max_tokens outgrow the context window: the document
-      // is as long as this model can make it. The job ends CONTEXT_FULL with its text kept (DESIGN §6).
-      await store.endJobAtRound(jobId, round, {
+      // is as long as this model can make it. The job ends CONTEXT_FULL with its text kept.
+      const ended = await store.endJobAtRound(jobId, round, {
         status: 'CONTEXT_FULL',
         stopReason: 'model_context_window_exceeded',
         failure: { name: error.name, message: error.message },
       });
       return stored(
-        (await store.getJob(jobId)) as JobRecord,
+        ended ?? (await currentJob(store, jobId)),
         await store.getRound(jobId, round - 1),
         'model',
       );
@@ -131,21 +135,8 @@ export async function runRound(
     }
   }
 
-  const { decision } = record;
-  const finalStatus = decision.next === 'finish' ? decision.status : undefined;
-  await store.advanceJob(jobId, {
-    round,
-    documentCharacters: record.documentCharacters,
-    noProgressRounds: decision.noProgressRounds,
-    usage: {
-      inputTokens: job.usage.inputTokens + record.usage.inputTokens,
-      outputTokens: job.usage.outputTokens + record.usage.outputTokens,
-    },
-    stopReason: record.stopReason,
-    ...(finalStatus ? { finalStatus } : {}),
-    ...(decision.next === 'finish' && decision.failure ? { failure: decision.failure } : {}),
-  });
-  job = (await store.getJob(jobId)) as JobRecord;
+  // `undefined`: another attempt advanced the job first, so report the job as that attempt left it.
+  job = (await store.advanceJob(job, record, documentSoFar)) ?? (await currentJob(store, jobId));
   const report = stored(job, record, source);
   return {
     ...report,
@@ -153,6 +144,12 @@ export async function runRound(
     inputTokens: source === 'model' ? record.usage.inputTokens : 0,
     strategySwitched,
   };
+}
+
+async function currentJob(store: JobStore, jobId: string): Promise<JobRecord> {
+  const job = await store.getJob(jobId);
+  if (!job) throw new JobNotFoundError(`Job ${jobId} vanished while its round ran`);
+  return job;
 }
 
 /** A model reply and the strategy that produced it. */
@@ -193,7 +190,7 @@ async function callModelWithStrategy(
     ) {
       throw error;
     }
-    await store.switchStrategy(job.jobId, round, 'instruction');
+    await store.switchToInstruction(job.jobId, round);
     const reply = await callModel(job.config, buildConversation(job.config, documentSoFar, 'instruction'));
     return { reply, strategy: 'instruction', switched: true };
   }
@@ -233,13 +230,12 @@ function buildRoundRecord(
 }
 
 function stored(job: JobRecord, record: RoundRecord | undefined, source: RoundSource): RoundReport {
-  const finished = job.status !== 'RUNNING';
   return {
     result: {
       jobId: job.jobId,
       round: record?.round ?? job.nextRound - 1,
       nextRound: job.nextRound,
-      next: finished ? 'finish' : 'continue',
+      next: nextStep(job),
       status: job.status,
       stopReason: record?.stopReason ?? job.stopReason ?? 'none',
       roundCharacters: record ? record.seam.chunkTo - record.seam.chunkFrom : 0,

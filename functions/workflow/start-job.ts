@@ -33,9 +33,7 @@ export async function startJob(
     return { jobId: job.jobId, nextRound: job.nextRound };
   }
 
-  await storeNewJob(store, defaults, executionName, input, 'RUNNING');
-  const job = await store.getJob(executionName);
-  if (!job) throw new JobNotFoundError(`Job ${executionName} vanished right after it was created`);
+  const job = await storeNewJob(store, defaults, executionName, input, 'RUNNING');
   if (job.status === 'FAILED') await store.reopenJob(job.jobId);
   return { jobId: job.jobId, nextRound: job.nextRound };
 }

@@ -1,8 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUND_PART_BYTES, type RoundRecord } from '../../../functions/adapters/job-store';
+import type { JobRecord } from '../../../functions/adapters/job-store';
+import { ROUND_PART_BYTES } from '../../../functions/adapters/round-table';
 import type { JobConfig } from '../../../functions/core/job-config';
-import { type LocalServices, startLocalServices, TEST_TABLE } from '../../support/local-services';
+import type { RoundRecord } from '../../../functions/core/round-record';
+import { type LocalServices, startLocalServices, TEST_TABLE } from '../../../scenarios/local-services';
 
 let services: LocalServices;
 beforeAll(async () => {
@@ -38,11 +40,18 @@ function round(n: number, text: string, keepPrevious: number): RoundRecord {
 }
 
 describe('JobStore on local DynamoDB', () => {
-  it('creates a job once: the same id again writes nothing', async () => {
-    expect(await services.store.createJob('store-1', config, 'prefill', 'RUNNING')).toBe('created');
-    expect(await services.store.createJob('store-1', { ...config, maxRounds: 5 }, 'prefill', 'RUNNING')).toBe(
-      'exists',
+  it('creates a job once: the same id again writes nothing and returns the stored job', async () => {
+    const first = await services.store.createJob('store-1', config, 'prefill', 'RUNNING');
+    expect(first.created).toBe(true);
+    expect(first.job).toEqual(await services.store.getJob('store-1'));
+    const again = await services.store.createJob(
+      'store-1',
+      { ...config, maxRounds: 5 },
+      'prefill',
+      'RUNNING',
     );
+    expect(again.created).toBe(false);
+    expect(again.job?.config.maxRounds).toBe(10);
     const job = await services.store.getJob('store-1');
     expect(job?.config.maxRounds).toBe(10);
     expect(job?.nextRound).toBe(1);
@@ -56,15 +65,19 @@ describe('JobStore on local DynamoDB', () => {
     const text = unit.repeat(Math.ceil(1_048_576 / Buffer.byteLength(unit)));
     expect(Buffer.byteLength(text)).toBeGreaterThan(Math.max(1_000_000, 2 * ROUND_PART_BYTES));
     expect(await services.store.putRound('store-big', round(1, text, 0))).toBe('written');
-    const items = await services.documents.send(
-      new QueryCommand({
+    // Counted across pages: a page holds at most 1 MB of items, fewer than these three.
+    let items = 0;
+    const pages = paginateQuery(
+      { client: services.documents },
+      {
         TableName: TEST_TABLE,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :round)',
         ExpressionAttributeValues: { ':pk': 'JOB#store-big', ':round': 'ROUND#000001' },
         ProjectionExpression: 'sk',
-      }),
+      },
     );
-    expect(items.Items?.length).toBe(Math.ceil(Buffer.byteLength(text) / ROUND_PART_BYTES));
+    for await (const page of pages) items += page.Count ?? 0;
+    expect(items).toBe(Math.ceil(Buffer.byteLength(text) / ROUND_PART_BYTES));
     const stored = await services.store.getRound('store-big', 1);
     expect(stored?.text).toBe(text);
     expect(await services.store.putRound('store-big', round(2, 'tail', text.length))).toBe('written');
@@ -92,51 +105,76 @@ describe('JobStore on local DynamoDB', () => {
     expect(await services.store.loadDocument('store-3', 1)).toBe('Hello,   ');
   });
 
-  it('advances META only from the round it is at, so a repeated advance is stale', async () => {
-    await services.store.createJob('store-4', config, 'prefill', 'RUNNING');
-    const advance = {
-      round: 1,
-      documentCharacters: 5,
-      noProgressRounds: 0,
-      usage: { inputTokens: 3, outputTokens: 4 },
-      stopReason: 'max_tokens',
+  it('advances META only from the round it is at and returns the new record, so a repeated advance is stale', async () => {
+    const { job } = await services.store.createJob('store-4', config, 'prefill', 'RUNNING');
+    const record = { ...round(1, 'Hello', 0), usage: { inputTokens: 3, outputTokens: 4 } };
+    const advanced = await services.store.advanceJob(job as JobRecord, record, '');
+    expect(advanced).toEqual(await services.store.getJob('store-4'));
+    expect(advanced?.nextRound).toBe(2);
+    expect(advanced?.usage).toEqual({ inputTokens: 3, outputTokens: 4 });
+    expect(advanced?.documentCharacters).toBe(5);
+    expect(advanced?.status).toBe('RUNNING');
+    expect(await services.store.advanceJob(job as JobRecord, record, '')).toBeUndefined();
+    expect((await services.store.getJob('store-4'))?.nextRound).toBe(2);
+  });
+
+  it("a finishing round's decision becomes the job's status and failure", async () => {
+    const { job } = await services.store.createJob('store-7', config, 'prefill', 'RUNNING');
+    const failure = { name: 'MaxRoundsReachedError', message: 'limit' };
+    const last: RoundRecord = {
+      ...round(1, 'Done', 0),
+      decision: { next: 'finish', status: 'MAX_ROUNDS_REACHED', noProgressRounds: 0, failure },
     };
-    expect(await services.store.advanceJob('store-4', advance)).toBe('advanced');
-    expect(await services.store.advanceJob('store-4', advance)).toBe('stale');
-    const job = await services.store.getJob('store-4');
-    expect(job?.nextRound).toBe(2);
-    expect(job?.usage).toEqual({ inputTokens: 3, outputTokens: 4 });
+    const ended = await services.store.advanceJob(job as JobRecord, last, '');
+    expect(ended?.status).toBe('MAX_ROUNDS_REACHED');
+    expect(ended?.failure).toEqual(failure);
+    const finished = await services.store.markFinished('store-7');
+    expect(finished?.finishedAt).toBeDefined();
+    // Stamped once: finishing again keeps the first time.
+    expect((await services.store.markFinished('store-7'))?.finishedAt).toBe(finished?.finishedAt);
+    expect(await services.store.markFinished('store-missing')).toBeUndefined();
   });
 
   it('a failure recorded for a round the job already left does not fail the job', async () => {
-    await services.store.createJob('store-6', config, 'prefill', 'RUNNING');
-    await services.store.advanceJob('store-6', {
-      round: 1,
-      documentCharacters: 1,
-      noProgressRounds: 0,
-      usage: { inputTokens: 1, outputTokens: 1 },
-      stopReason: 'max_tokens',
-    });
-    await services.store.failJob('store-6', { name: 'BedrockValidationError', message: 'stale attempt' }, 1);
+    const { job } = await services.store.createJob('store-6', config, 'prefill', 'RUNNING');
+    await services.store.advanceJob(job as JobRecord, round(1, 'x', 0), '');
+    const stale = await services.store.failJob(
+      'store-6',
+      { name: 'BedrockValidationError', message: 'stale attempt' },
+      1,
+    );
+    expect(stale).toBeUndefined();
     expect((await services.store.getJob('store-6'))?.status).toBe('RUNNING');
-    await services.store.failJob(
+    const failed = await services.store.failJob(
       'store-6',
       { name: 'BedrockValidationError', message: 'current attempt' },
       2,
     );
-    expect((await services.store.getJob('store-6'))?.failure?.message).toBe('current attempt');
+    expect(failed?.failure?.message).toBe('current attempt');
+    expect(await services.store.getJob('store-6')).toEqual(failed);
   });
 
   it('fails only running jobs, and reopens failed ones for a resume', async () => {
     await services.store.createJob('store-5', config, 'prefill', 'RUNNING');
     await services.store.failJob('store-5', { name: 'BedrockAccessDeniedError', message: 'no access' });
     expect((await services.store.getJob('store-5'))?.status).toBe('FAILED');
-    expect(await services.store.reopenJob('store-5')).toBe(true);
-    const reopened = await services.store.getJob('store-5');
+    const reopened = await services.store.reopenJob('store-5');
     expect(reopened?.status).toBe('RUNNING');
     expect(reopened?.failure).toBeUndefined();
+    expect(reopened?.finishedAt).toBeUndefined();
+    expect(await services.store.reopenJob('store-5')).toBeUndefined();
     // A job that does not exist is never created by a failure record.
     await services.store.failJob('store-missing', { name: 'InvalidInputError', message: 'bad' });
     expect(await services.store.getJob('store-missing')).toBeUndefined();
+  });
+
+  it("starts a client-stored job once, and records an auto job's switch to instruction", async () => {
+    await services.store.createJob('store-8', config, 'prefill', 'PENDING');
+    expect((await services.store.startJob('store-8'))?.status).toBe('RUNNING');
+    expect(await services.store.startJob('store-8')).toBeUndefined();
+    await services.store.switchToInstruction('store-8', 1);
+    const job = await services.store.getJob('store-8');
+    expect(job?.strategy).toBe('instruction');
+    expect(job?.strategySwitchedAtRound).toBe(1);
   });
 });

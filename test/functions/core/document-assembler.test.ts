@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assembleDocument, DocumentAssembler } from '../../../functions/core/document-assembler';
+import {
+  assembleDocument,
+  DocumentAssembler,
+  EMPTY_DOCUMENT,
+  foldRounds,
+} from '../../../functions/core/document-assembler';
 import { CorruptDocumentError } from '../../../functions/core/errors';
 import type { ContinuationStrategy } from '../../../functions/core/job-config';
 import { MAX_REWIND_CHARS } from '../../../functions/core/resume-point';
@@ -183,5 +188,39 @@ describe('assembleDocument', () => {
     }));
     const document = assembleDocument(rounds);
     expect(document.length).toBe(2000 * (chunk.length - 2) + 2);
+  });
+});
+
+describe('foldRounds', () => {
+  const numbered = (rounds: StoredRound[]) => rounds.map((round, index) => ({ ...round, round: index + 1 }));
+
+  it('a document folded through round k, then the rounds after k, is the document folded at once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(text, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.constantFrom<ContinuationStrategy>('prefill', 'instruction'), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.nat(),
+        (chunks, strategies, cut) => {
+          const rounds = numbered(simulateRounds(chunks, strategies));
+          const k = cut % (rounds.length + 1);
+          const cached = foldRounds(EMPTY_DOCUMENT, rounds.slice(0, k));
+          expect(cached.round).toBe(k);
+          const whole = foldRounds(cached, rounds.slice(k));
+          expect(whole).toEqual({ round: rounds.length, text: fold(rounds) });
+        },
+      ),
+      { numRuns: 500, seed: 9 },
+    );
+  });
+
+  it('refuses a gap: a missing round is a corrupt document, never a shorter one', () => {
+    const rounds = numbered(simulateRounds(['one ', 'two ', 'three'], ['prefill']));
+    expect(() => foldRounds(EMPTY_DOCUMENT, [rounds[0], rounds[2]] as typeof rounds)).toThrow(
+      CorruptDocumentError,
+    );
+    expect(() => foldRounds({ round: 1, text: 'one' }, rounds.slice(0, 1))).toThrow(/Round 2 is missing/);
   });
 });

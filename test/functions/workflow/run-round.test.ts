@@ -11,7 +11,7 @@ import {
   startLocalServices,
   TEST_DEFAULTS,
   TEST_TABLE,
-} from '../../support/local-services';
+} from '../../../scenarios/local-services';
 
 let services: LocalServices;
 let jobCounter = 0;

@@ -1,3 +1,19 @@
+/** UTF-8 size of one code point; a lone surrogate counts as U+FFFD (3 bytes), as encoders write it. */
+function codePointBytes(codePoint: number): number {
+  return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+}
+
+/** UTF-8 length of `text` without allocating a buffer (what `Buffer.byteLength(text, 'utf8')` returns). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; ) {
+    const codePoint = text.codePointAt(i) as number;
+    bytes += codePointBytes(codePoint);
+    i += codePoint > 0xffff ? 2 : 1;
+  }
+  return bytes;
+}
+
 /**
  * Splits text into pieces of at most `maxBytes` UTF-8 bytes each, only at code-point boundaries (a
  * lone surrogate cannot be stored as UTF-8), so joining the pieces gives back the text exactly.
@@ -10,15 +26,14 @@ export function splitUtf8(text: string, maxBytes: number): string[] {
   let bytes = 0;
   for (let i = 0; i < text.length; ) {
     const codePoint = text.codePointAt(i) as number;
-    const units = codePoint > 0xffff ? 2 : 1;
-    const size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    const size = codePointBytes(codePoint);
     if (bytes + size > maxBytes) {
       pieces.push(text.slice(start, i));
       start = i;
       bytes = 0;
     }
     bytes += size;
-    i += units;
+    i += codePoint > 0xffff ? 2 : 1;
   }
   pieces.push(text.slice(start));
   return pieces;

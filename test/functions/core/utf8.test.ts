@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitUtf8 } from '../../../functions/core/split-utf8';
+import { splitUtf8, utf8Length } from '../../../functions/core/utf8';
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -33,5 +33,18 @@ describe('splitUtf8', () => {
 
   it('refuses a limit smaller than one code point', () => {
     expect(() => splitUtf8('x', 3)).toThrow(RangeError);
+  });
+});
+
+describe('utf8Length', () => {
+  it.each([
+    '',
+    'plain ascii text',
+    'naïve café — “quotes”',
+    '日本語のテキスト',
+    '👩‍💻 and 👨‍👩‍👧 emoji',
+    'lone \ud800 high and \udc00 low surrogates',
+  ])('counts what a UTF-8 encoder writes: %j', (text) => {
+    expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
   });
 });

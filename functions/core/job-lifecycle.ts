@@ -1,0 +1,128 @@
+import type { ContinuationStrategy } from './job-config';
+import type { JobFailure, JobRecord } from './job-record';
+import type { JobStatus } from './job-status';
+import type { RoundRecord } from './round-record';
+import type { StopReason } from './stop-reason';
+
+/** Fields a transition may write: everything but the job's identity and input. */
+type WritableField = Exclude<keyof JobRecord, 'jobId' | 'config' | 'createdAt'>;
+
+/**
+ * One lifecycle rule: a change to a job, applied only while `when` holds. The job table applies it as
+ * one conditional write, so a retried or stale attempt whose guard no longer holds changes nothing.
+ */
+export interface JobTransition {
+  set: Partial<Pick<JobRecord, WritableField>>;
+  /** Written only when the job has none yet (the first time a job ended is when it finished). */
+  setIfAbsent?: Partial<Pick<JobRecord, 'finishedAt'>>;
+  remove?: readonly ('failure' | 'finishedAt' | 'lastError')[];
+  when: {
+    /** The job is in one of these statuses. */
+    status?: readonly JobStatus[];
+    /** The job is at this round: `nextRound` equals it. */
+    atRound?: number;
+    /** The job's strategy is this one. */
+    strategy?: ContinuationStrategy;
+  };
+}
+
+/** A client-stored job starts: PENDING to RUNNING; a job already running is left as it is. */
+export function startTransition(at: string): JobTransition {
+  return { set: { status: 'RUNNING', updatedAt: at }, when: { status: ['PENDING'] } };
+}
+
+/**
+ * A committed round moves the job past it. This is where a round's decision becomes the job's status:
+ * RUNNING to continue, the decision's final status (and failure) to finish.
+ */
+export function advanceTransition(job: JobRecord, record: RoundRecord, at: string): JobTransition {
+  const { decision } = record;
+  return {
+    set: {
+      nextRound: record.round + 1,
+      documentCharacters: record.documentCharacters,
+      noProgressRounds: decision.noProgressRounds,
+      usage: {
+        inputTokens: job.usage.inputTokens + record.usage.inputTokens,
+        outputTokens: job.usage.outputTokens + record.usage.outputTokens,
+      },
+      stopReason: record.stopReason,
+      status: decision.next === 'finish' ? decision.status : 'RUNNING',
+      ...(decision.next === 'finish' && decision.failure ? { failure: decision.failure } : {}),
+      updatedAt: at,
+    },
+    remove: ['lastError'],
+    when: { status: ['RUNNING'], atRound: record.round },
+  };
+}
+
+/** A job ends at `round` without storing it (the model could not be asked: the context window is full). */
+export function endAtRoundTransition(
+  round: number,
+  end: { status: JobStatus; stopReason: StopReason; failure: JobFailure },
+  at: string,
+): JobTransition {
+  return { set: { ...end, updatedAt: at }, when: { status: ['RUNNING'], atRound: round } };
+}
+
+/** A retriable error of round `round`, noted so `status` can say why a job makes no progress. */
+export function noteErrorTransition(round: number, failure: JobFailure, at: string): JobTransition {
+  return {
+    set: { lastError: { ...failure, round, at }, updatedAt: at },
+    when: { status: ['RUNNING'], atRound: round },
+  };
+}
+
+/** An `auto` job whose model rejected prefill at `round` uses instruction from then on; recorded once. */
+export function switchToInstructionTransition(round: number, at: string): JobTransition {
+  return {
+    set: { strategy: 'instruction', strategySwitchedAtRound: round, updatedAt: at },
+    when: { atRound: round, strategy: 'prefill' },
+  };
+}
+
+/** The end of a job is stamped once; repeating it changes nothing but `updatedAt`. */
+export function finishTransition(at: string): JobTransition {
+  return { set: { updatedAt: at }, setIfAbsent: { finishedAt: at }, when: {} };
+}
+
+/**
+ * A running or pending job fails with the error; a job that already ended keeps its status. With
+ * `atRound`, only while the job is still at that round: an attempt that lost a race with a newer one
+ * must not fail a job that moved on.
+ */
+export function failTransition(failure: JobFailure, at: string, atRound?: number): JobTransition {
+  return {
+    set: { status: 'FAILED', failure, finishedAt: at, updatedAt: at },
+    when: { status: ['RUNNING', 'PENDING'], ...(atRound === undefined ? {} : { atRound }) },
+  };
+}
+
+/**
+ * A FAILED job re-opens so its execution can be redriven or resumed: the stored rounds stay and the job
+ * continues at its next round.
+ */
+export function reopenTransition(at: string): JobTransition {
+  return {
+    set: { status: 'RUNNING', updatedAt: at },
+    remove: ['failure', 'finishedAt'],
+    when: { status: ['FAILED'] },
+  };
+}
+
+/**
+ * What an attempt at round `round` does with the job it read: `reopen` a failed job at that round (only
+ * a redrive or a resume runs it again, so the cause is meant to be gone) and run it; `run` it; `report`
+ * the stored result (the job is past that round, or ended); or refuse `stale` input for a later round.
+ */
+export function planRound(job: JobRecord, round: number): 'reopen' | 'run' | 'report' | 'stale' {
+  if (job.status === 'FAILED' && job.nextRound === round) return 'reopen';
+  if (job.nextRound > round || job.status !== 'RUNNING') return 'report';
+  if (job.nextRound < round) return 'stale';
+  return 'run';
+}
+
+/** Whether the state machine asks for another round: the one place that decides it, from the status. */
+export function nextStep(job: JobRecord): 'continue' | 'finish' {
+  return job.status === 'RUNNING' ? 'continue' : 'finish';
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  advanceTransition,
+  failTransition,
+  nextStep,
+  planRound,
+  reopenTransition,
+} from '../../../functions/core/job-lifecycle';
+import { type JobRecord, newJobRecord } from '../../../functions/core/job-record';
+import type { JobStatus } from '../../../functions/core/job-status';
+import type { RoundRecord } from '../../../functions/core/round-record';
+import type { RoundDecision } from '../../../functions/core/stop-reason-policy';
+
+const AT = '2026-01-01T00:00:00.000Z';
+const job = (status: JobStatus, nextRound: number): JobRecord => ({
+  ...newJobRecord(
+    'job-1',
+    {
+      messages: [{ role: 'user', text: 'prompt' }],
+      modelId: 'model',
+      api: 'converse',
+      maxTokensPerRound: 100,
+      maxRounds: 10,
+      continuation: 'auto',
+      stopSequences: [],
+    },
+    'prefill',
+    'RUNNING',
+    AT,
+  ),
+  status,
+  nextRound,
+  usage: { inputTokens: 10, outputTokens: 20 },
+});
+
+const round = (decision: RoundDecision): RoundRecord => ({
+  round: 3,
+  text: 'text',
+  strategy: 'prefill',
+  seam: { keepPrevious: 0, chunkFrom: 0, chunkTo: 4 },
+  stopReason: 'max_tokens',
+  usage: { inputTokens: 1, outputTokens: 2 },
+  latencyMs: 5,
+  documentCharacters: 40,
+  decision,
+  createdAt: AT,
+});
+
+describe('planRound', () => {
+  it.each([
+    ['RUNNING', 3, 'run'],
+    ['FAILED', 3, 'reopen'],
+    ['RUNNING', 4, 'report'],
+    ['COMPLETED', 3, 'report'],
+    ['FAILED', 4, 'report'],
+    ['PENDING', 3, 'report'],
+    ['RUNNING', 2, 'stale'],
+  ] as const)('a %s job at round %i, asked for round 3: %s', (status, nextRound, plan) => {
+    expect(planRound(job(status, nextRound), 3)).toBe(plan);
+  });
+});
+
+describe('advanceTransition', () => {
+  it('a round that continues keeps the job RUNNING at the next round, sums usage and clears lastError', () => {
+    const transition = advanceTransition(
+      job('RUNNING', 3),
+      round({ next: 'continue', noProgressRounds: 1 }),
+      AT,
+    );
+    expect(transition.set).toMatchObject({
+      nextRound: 4,
+      status: 'RUNNING',
+      documentCharacters: 40,
+      noProgressRounds: 1,
+      usage: { inputTokens: 11, outputTokens: 22 },
+    });
+    expect(transition.set.failure).toBeUndefined();
+    expect(transition.remove).toEqual(['lastError']);
+    expect(transition.when).toEqual({ status: ['RUNNING'], atRound: 3 });
+  });
+
+  it("a round that finishes gives the job the decision's status and failure", () => {
+    const failure = { name: 'MaxRoundsReachedError', message: 'limit' };
+    const transition = advanceTransition(
+      job('RUNNING', 3),
+      round({ next: 'finish', status: 'MAX_ROUNDS_REACHED', noProgressRounds: 0, failure }),
+      AT,
+    );
+    expect(transition.set.status).toBe('MAX_ROUNDS_REACHED');
+    expect(transition.set.failure).toEqual(failure);
+  });
+});
+
+describe('nextStep', () => {
+  it.each([
+    ['RUNNING', 'continue'],
+    ['COMPLETED', 'finish'],
+    ['MAX_ROUNDS_REACHED', 'finish'],
+    ['CONTEXT_FULL', 'finish'],
+    ['FAILED', 'finish'],
+  ] as const)('%s: %s', (status, step) => {
+    expect(nextStep(job(status, 2))).toBe(step);
+  });
+});
+
+describe('guards', () => {
+  it('a failure at a round applies only while the job is running or pending at that round', () => {
+    const failure = { name: 'E', message: 'm' };
+    expect(failTransition(failure, AT, 3).when).toEqual({ status: ['RUNNING', 'PENDING'], atRound: 3 });
+    expect(failTransition(failure, AT).when).toEqual({ status: ['RUNNING', 'PENDING'] });
+  });
+
+  it('reopening applies to FAILED jobs only and removes the failure and the end stamp', () => {
+    expect(reopenTransition(AT)).toMatchObject({
+      set: { status: 'RUNNING' },
+      remove: ['failure', 'finishedAt'],
+      when: { status: ['FAILED'] },
+    });
+  });
+});
