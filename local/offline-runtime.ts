@@ -2,6 +2,7 @@ import './node20-polyfill';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { createBedrockClient } from '../functions/adapters/bedrock-model';
@@ -157,6 +158,11 @@ export class OfflineRuntime {
       config.defaults,
       options.retryIntervalMs,
     );
+  }
+
+  /** A client of the runtime's local DynamoDB, for checks beneath the job store; destroy it when done. */
+  createTableClient(): DynamoDBClient {
+    return this.dynamo.createClient();
   }
 
   /** The name of the Task state that generates rounds, for progress displays. */
