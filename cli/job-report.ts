@@ -1,7 +1,10 @@
 import type { JobRecord } from '../functions/adapters/job-store';
 import type { ExecutionOutcome } from '../local/offline-runtime';
 
-/** Statuses whose text is kept and written out even though the job did not complete (DESIGN §6). */
+/**
+ * Statuses whose text is kept and written out even though the job did not complete (docs/architecture.md,
+ * Stop reasons).
+ */
 const TEXT_KEPT_STATUSES = new Set(['COMPLETED', 'CONTEXT_FULL', 'MAX_ROUNDS_REACHED']);
 
 /** The `--json` summary of a job. */

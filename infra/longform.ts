@@ -43,7 +43,7 @@ export const DEFAULT_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 
 /**
  * Longform: a Standard Step Functions workflow that asks Amazon Bedrock for a document round by
- * round until the model ends its turn, storing the text in one DynamoDB table (DESIGN §1).
+ * round until the model ends its turn, storing the text in one DynamoDB table (docs/architecture.md).
  * Start an execution with `{ "prompt": "..." }`; the execution name is the job id.
  */
 export class Longform extends Construct {
