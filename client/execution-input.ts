@@ -8,8 +8,8 @@ export const MAX_INLINE_INPUT_BYTES = 250 * 1024;
 /**
  * The input to start a job's execution with (docs/architecture.md, Execution input): the job input itself
  * when it fits the execution input limit; otherwise the job is validated and stored first (status
- * PENDING) and the execution starts with `{ "jobId": ... }`. Invalid input, or a job id already taken by another input, throws
- * `InvalidInputError` before anything is written.
+ * PENDING) and the execution starts with `{ "jobId": ... }`. Invalid input, or a job id already taken
+ * by another input, throws `InvalidInputError` before anything is written.
  */
 export async function prepareExecutionInput(
   store: JobStore,
