@@ -2,6 +2,14 @@ import type { ChatTurn, ContinuationMode, ContinuationStrategy, JobConfig } from
 import { instructionResumePoint } from './resume-point';
 
 /**
+ * The user turn of an `instruction` round without a resume point (rounds too small to quote a tail):
+ * the whole document was sent, and the reply is appended as it is.
+ */
+export const CONTINUE_INSTRUCTION =
+  'Your previous response was cut off by the output limit. Continue it exactly where it stopped, ' +
+  'starting with the very next character, and output only the continuation.';
+
+/**
  * The user turn of an `instruction` round (docs/architecture.md, "Continuation strategies"): the end of
  * the interrupted text is quoted, as Anthropic advises for models without prefill, and the reply must
  * begin with it. The join finds the quote in the reply, so whatever the model puts before it is dropped
@@ -77,15 +85,16 @@ export function buildConversation(
   const turns: ChatTurn[] = [...config.messages];
   if (strategy === 'prefill') {
     turns.push({ role: 'assistant', text: prefillText(documentSoFar) });
-  } else {
+  } else if (documentSoFar.trim() !== '') {
     const resume = instructionResumePoint(documentSoFar, config.maxTokensPerRound);
     // With little text the sent part may be only white space: mergeTurns drops it, and the quote is all.
-    if (resume) {
-      turns.push(
-        { role: 'assistant', text: documentSoFar.slice(0, resume.sentLength) },
-        { role: 'user', text: resumeInstruction(resume.tail, options.strict === true) },
-      );
-    }
+    turns.push(
+      { role: 'assistant', text: documentSoFar.slice(0, resume?.sentLength) },
+      {
+        role: 'user',
+        text: resume ? resumeInstruction(resume.tail, options.strict === true) : CONTINUE_INSTRUCTION,
+      },
+    );
   }
   return mergeTurns(turns);
 }

@@ -18,6 +18,12 @@ export interface ResumePoint {
  */
 export const MAX_REWIND_CHARS = 256;
 
+/**
+ * Rounds smaller than this cannot write a tail again and still add text (a token may hold a single
+ * character); they only serve to test continuation, and get no resume point.
+ */
+export const MIN_RESUME_TOKENS = 4;
+
 /** Tail length aimed for: long enough to be found in a reply by chance almost never. */
 const TARGET_TAIL_CHARS = 16;
 /** How much further back a word start may be, so the tail starts a word instead of cutting one. */
@@ -32,7 +38,7 @@ const WHITE_SPACE = /\s/;
 
 /**
  * The resume point of an instruction round after `documentSoFar`, or undefined when the document has no
- * text yet (nothing to resume). The tail aims at {@link TARGET_TAIL_CHARS} characters starting a word,
+ * text yet (nothing to resume) or the round is smaller than {@link MIN_RESUME_TOKENS}. The tail aims at {@link TARGET_TAIL_CHARS} characters starting a word,
  * and reaches further back while it also occurs just before the cut (repeated lines). Small rounds get a
  * shorter tail, so every round still adds text: at most half the round's output budget, counting one
  * character per token, the fewest a token holds. A document with little text may be sent without any
@@ -45,7 +51,7 @@ export function instructionResumePoint(
 ): ResumePoint | undefined {
   const textStart = documentSoFar.length - documentSoFar.trimStart().length;
   const textEnd = documentSoFar.trimEnd().length;
-  if (textEnd <= textStart) return undefined;
+  if (textEnd <= textStart || maxTokensPerRound < MIN_RESUME_TOKENS) return undefined;
   const halfBudget = Math.max(1, Math.floor(maxTokensPerRound / 2));
   const tailChars = Math.min(TARGET_TAIL_CHARS, halfBudget);
   const earliest = Math.max(textStart, textEnd - Math.min(MAX_REWIND_CHARS, Math.max(tailChars, halfBudget)));

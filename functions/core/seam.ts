@@ -76,7 +76,8 @@ export function checkSeam(seam: SeamRule, documentLength: number, chunkLength: n
  */
 function instructionSeam(documentSoFar: string, chunk: string, maxTokensPerRound: number): SeamRule {
   const resume = instructionResumePoint(documentSoFar, maxTokensPerRound);
-  // A whitespace-only document is not sent (buildConversation): the model saw no text to resume.
+  // No resume point: the model saw the whole document (or, for white space only, none of it), so what it
+  // wrote belongs after exactly that text.
   if (!resume) return { keepPrevious: documentSoFar.length, chunkFrom: 0, chunkTo: chunk.length };
   const at = alignReply(documentSoFar.slice(0, resume.sentLength), resume, chunk);
   if (at === undefined || chunk.length - at <= resume.tail.trimEnd().length) {

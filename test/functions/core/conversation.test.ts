@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildConversation,
+  CONTINUE_INSTRUCTION,
   chooseRoundStrategy,
   resolveStrategy,
   resumeInstruction,
@@ -69,6 +70,15 @@ describe('buildConversation', () => {
     const plain = buildConversation(CONFIG, document, 'instruction').at(-1)?.text;
     expect(strict).not.toBe(plain);
     expect(strict).toMatch(/did not begin with the quoted text/);
+  });
+
+  it('instruction sends the whole document in rounds too small to quote a tail', () => {
+    const document = 'A sentence so far\n\n';
+    expect(buildConversation({ ...CONFIG, maxTokensPerRound: 2 }, document, 'instruction')).toEqual([
+      ...CONFIG.messages,
+      { role: 'assistant', text: document },
+      { role: 'user', text: CONTINUE_INSTRUCTION },
+    ]);
   });
 
   it('instruction quotes all of a document with too little text to keep some', () => {

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { instructionResumePoint, MAX_REWIND_CHARS } from '../../../functions/core/resume-point';
+import {
+  instructionResumePoint,
+  MAX_REWIND_CHARS,
+  MIN_RESUME_TOKENS,
+} from '../../../functions/core/resume-point';
 
 const text = fc.string({
   unit: fc.constantFrom('a', 'b', ' ', '\n', '\t', '😀', '文', '-', '|'),
@@ -12,7 +16,7 @@ describe('instructionResumePoint', () => {
     fc.assert(
       fc.property(text, fc.integer({ min: 1, max: 5000 }), (document, budget) => {
         const resume = instructionResumePoint(document, budget);
-        if (document.trim() === '') return resume === undefined;
+        if (document.trim() === '' || budget < MIN_RESUME_TOKENS) return resume === undefined;
         if (!resume) return false;
         const tailText = resume.tail.trimEnd();
         expect(document.slice(0, resume.sentLength) + resume.tail).toBe(document);
@@ -29,9 +33,10 @@ describe('instructionResumePoint', () => {
     expect(resume?.tail).toBe('along this coast.\n\n');
   });
 
-  it('quotes less for small rounds, so a round can still add text', () => {
+  it('quotes less for small rounds, so a round can still add text, and nothing for the smallest', () => {
     expect(instructionResumePoint('alpha beta gamma delta', 7)?.tail).toBe('lta');
-    expect(instructionResumePoint('alpha beta gamma delta', 1)?.tail).toBe('a');
+    expect(instructionResumePoint('alpha beta gamma delta', 4)?.tail).toBe('ta');
+    expect(instructionResumePoint('alpha beta gamma delta', 3)).toBeUndefined();
   });
 
   it('reaches further back while the tail also occurs just before the cut', () => {

@@ -188,6 +188,14 @@ describe('joinChunk with instruction', () => {
     expect(joinChunk('instruction', text, chunk, budget).addedCharacters).toBe(0);
   });
 
+  it('appends the whole reply in rounds too small to quote a tail (the whole document was sent)', () => {
+    const { seam } = joinChunk('instruction', 'A sentence so far\n\n', '## Next', {
+      stopSequences: [],
+      maxTokensPerRound: 2,
+    });
+    expect(seam).toEqual({ keepPrevious: 19, chunkFrom: 0, chunkTo: 7 });
+  });
+
   it('keeps the whole chunk after a whitespace-only document (nothing was sent to resume)', () => {
     const chunk = 'Here is the continuation:\n\nBody';
     expect(joinChunk('instruction', ' \n', chunk, BUDGET).seam).toEqual({
