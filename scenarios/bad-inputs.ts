@@ -10,7 +10,7 @@ export interface BadExecutionInput {
   /** The field (or limit) the error's message must name. */
   names: string;
   /** The stack's model allow-list this case runs under (deployed stacks set one; offline allows any). */
-  allowedModelIds?: string;
+  allowedModelIds?: string[];
 }
 
 const PROMPT = 'A short story about a lighthouse';
@@ -97,16 +97,16 @@ export const BAD_EXECUTION_INPUTS: readonly BadExecutionInput[] = [
     name: 'unknown model (stack allow-list)',
     input: { prompt: PROMPT, modelId: 'anthropic.claude-nonexistent-v9:0' },
     names: 'modelId',
-    allowedModelIds: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    allowedModelIds: ['us.anthropic.claude-haiku-4-5-20251001-v1:0'],
   },
   { name: 'oversized prompt', input: { prompt: OVERSIZED_PROMPT }, names: String(MAX_INPUT_TEXT_BYTES) },
   { name: 'invalid job id reference', input: { jobId: 'two words' }, names: 'jobId' },
 ];
 
 /**
- * Execution inputs that are JSON but not an object. Step Functions accepts them; `Initialize job` refuses
- * them, but the Catch's `ResultPath: $.failure` cannot be applied to a non-object, so today the execution
- * fails with `States.ResultPathMatchFailure` / `States.Runtime` instead of `InvalidInputError`.
+ * Execution inputs that are JSON but not an object. Step Functions accepts them; `Initialize job` reads
+ * them from the context object and refuses them, and its Catch has no `ResultPath` (which a non-object
+ * input would fail with `States.ResultPathMatchFailure`), so they end with `InvalidInputError` too.
  */
 export const NON_OBJECT_EXECUTION_INPUTS: readonly BadExecutionInput[] = [
   {
@@ -119,36 +119,36 @@ export const NON_OBJECT_EXECUTION_INPUTS: readonly BadExecutionInput[] = [
 ];
 
 /**
- * Starts an execution of the real definition with each bad input: each must fail with `InvalidInputError`
- * whose cause names the field or limit, and leave nothing in the table under its job id.
+ * Starts an execution of the real definition with each bad input, on a runtime configured with the
+ * case's model allow-list: each must fail with `InvalidInputError` whose cause names the field or limit,
+ * and leave nothing in the table under its job id.
  */
 export async function runBadExecutionInputs(
   scenario: string,
   cases: readonly BadExecutionInput[],
 ): Promise<ScenarioReport> {
   const recorder = new ScenarioRecorder(scenario);
-  await withOfflineRuntime({}, async (runtime) => {
-    for (const [index, badInput] of cases.entries()) {
-      const jobId = `bad-input-${index}`;
-      if (badInput.allowedModelIds) process.env.ALLOWED_MODEL_IDS = badInput.allowedModelIds;
-      let outcome: Awaited<ReturnType<typeof runExecution>>['outcome'];
-      try {
-        ({ outcome } = await runExecution(runtime, jobId, badInput.input));
-      } finally {
-        process.env.ALLOWED_MODEL_IDS = '';
+  const allowListOf = (badInput: BadExecutionInput) => (badInput.allowedModelIds ?? []).join(',');
+  for (const allowList of new Set(cases.map(allowListOf))) {
+    const allowedModelIds = allowList === '' ? [] : allowList.split(',');
+    await withOfflineRuntime({ allowedModelIds }, async (runtime) => {
+      for (const [index, badInput] of cases.entries()) {
+        if (allowListOf(badInput) !== allowList) continue;
+        const jobId = `bad-input-${index}`;
+        const { outcome } = await runExecution(runtime, jobId, badInput.input);
+        const items = await storedItemCount(runtime, jobId);
+        recorder.badInput(
+          badInput.name,
+          outcome.error !== 'InvalidInputError'
+            ? `ended ${outcome.status} ${outcome.error ?? ''}`
+            : !outcome.cause?.includes(badInput.names)
+              ? `the message does not name ${badInput.names}: ${outcome.cause}`
+              : items > 0
+                ? `${items} items written`
+                : undefined,
+        );
       }
-      const items = await storedItemCount(jobId);
-      recorder.badInput(
-        badInput.name,
-        outcome.error !== 'InvalidInputError'
-          ? `ended ${outcome.status} ${outcome.error ?? ''}`
-          : !outcome.cause?.includes(badInput.names)
-            ? `the message does not name ${badInput.names}: ${outcome.cause}`
-            : items > 0
-              ? `${items} items written`
-              : undefined,
-      );
-    }
-  });
+    });
+  }
   return recorder.finish();
 }

@@ -1,12 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ResourceNotFoundException, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ResourceNotFoundException, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { MAX_INPUT_TEXT_BYTES, MAX_ROUNDS_LIMIT, MAX_STOP_SEQUENCES } from '../functions/core/job-input';
 import { startBedrockEmulator, targetDocument } from '../local/bedrock-emulator';
 import { createRandom } from '../local/bedrock-emulator/seeded-random';
-import { startLocalDynamoDb } from '../local/local-dynamodb';
-import { LOCAL_TABLE_NAME } from '../local/offline-runtime';
+import { LOCAL_TABLE_NAME, startLocalDynamoDb } from '../local/local-dynamodb';
 import { startBedrockGate } from './bedrock-gate';
 import { runCli, startCli } from './cli-process';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
@@ -151,7 +150,7 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
 /** Items in a data directory's table (0 when the table or the directory was never created). */
 async function storedItems(dataDir: string): Promise<number> {
   const dynamo = await startLocalDynamoDb({ dataDir });
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
+  const client = dynamo.createClient();
   try {
     const { Count } = await client.send(new ScanCommand({ TableName: LOCAL_TABLE_NAME, Select: 'COUNT' }));
     return Count ?? 0;

@@ -1,5 +1,4 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import { generateReply } from '../functions/adapters/bedrock-model';
@@ -7,7 +6,12 @@ import { JobStore } from '../functions/adapters/job-store';
 import type { JobDefaults } from '../functions/core/job-config';
 import { type CallModel, type RoundResult, runRound } from '../functions/workflow/run-round';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from '../local/bedrock-emulator';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../local/local-dynamodb';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from '../local/local-dynamodb';
 
 /** Table the integration tests use. */
 export const TEST_TABLE = 'longform-test';
@@ -37,12 +41,14 @@ export async function startLocalServices(emulatorOptions: EmulatorOptions = {}):
   const dynamo = await startLocalDynamoDb();
   await dynamo.createJobTable(TEST_TABLE);
   const emulator = await startBedrockEmulator(emulatorOptions);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }), {
+  const documents = DynamoDBDocumentClient.from(dynamo.createClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const store = new JobStore(documents, TEST_TABLE, 86_400);
   const bedrock = new BedrockRuntimeClient({
     endpoint: emulator.url,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
     requestHandler: new NodeHttp2Handler({ requestTimeout: 60_000 }),
   });

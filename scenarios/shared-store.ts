@@ -1,15 +1,15 @@
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { PARTITION_KEY } from '../functions/adapters/job-table-keys';
 import { targetDocument } from '../local/bedrock-emulator';
-import { LOCAL_TABLE_NAME, type OfflineRuntime } from '../local/offline-runtime';
+import { LOCAL_TABLE_NAME } from '../local/local-dynamodb';
+import type { OfflineRuntime } from '../local/offline-runtime';
 import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import { runExecution, runJobResuming, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 
 /** Items stored under a job's partition key in the runtime's table (META, rounds, parts). */
-export async function storedItemCount(jobId: string): Promise<number> {
-  // The runtime points AWS_ENDPOINT_URL_DYNAMODB at its local table; this client follows it.
-  const client = new DynamoDBClient({});
+export async function storedItemCount(runtime: OfflineRuntime, jobId: string): Promise<number> {
+  const client = runtime.createTableClient();
   try {
     const { Count } = await client.send(
       new QueryCommand({
@@ -59,7 +59,7 @@ export async function runSameJobTwice(): Promise<ScenarioReport> {
       const job = await runtime.store.getJob(jobId);
       const rounds = job ? job.nextRound - 1 : 0;
       const document = await runtime.store.loadDocument(jobId);
-      const itemsBefore = await storedItemCount(jobId);
+      const itemsBefore = await storedItemCount(runtime, jobId);
       if (itemsBefore !== rounds + 1)
         recorder.problem(`${jobId}: ${itemsBefore} items for ${rounds} rounds + META`);
 
@@ -82,7 +82,7 @@ export async function runSameJobTwice(): Promise<ScenarioReport> {
       if (after?.status !== 'COMPLETED' || after.nextRound !== job?.nextRound) {
         recorder.problem(`${jobId}: the job changed after a refused start (${after?.status})`);
       }
-      if ((await storedItemCount(jobId)) !== itemsBefore)
+      if ((await storedItemCount(runtime, jobId)) !== itemsBefore)
         recorder.problem(`${jobId}: items written after the job ended`);
       if ((await runtime.store.loadDocument(jobId)) !== document)
         recorder.problem(`${jobId}: document changed`);
