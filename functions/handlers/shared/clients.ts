@@ -12,7 +12,10 @@ export function createDynamoDbClient(config: DynamoDBClientConfig = {}): DynamoD
   return new DynamoDBClient({ maxAttempts: 3, ...config });
 }
 
-/** The job store of a table over `client`; build it once per container (or runtime) and keep it. */
+/**
+ * The job store of a table over `client`. It keeps the documents of the jobs it served (its document
+ * cache), so build it once per container (or offline runtime) and keep it across invocations.
+ */
 export function createJobStore(
   client: DynamoDBClient,
   config: Pick<RuntimeConfig, 'tableName' | 'jobTtlSeconds'>,
