@@ -93,7 +93,7 @@ export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
       return finish(
         'FAILED',
         new NoProgressError(
-          `${noProgressRounds} rounds in a row ended at max_tokens without visible text; the model may be spending the whole budget on thinking. Raise maxTokensPerRound.`,
+          `${noProgressRounds} rounds in a row ended at max_tokens without adding text: the model may be spending the whole budget on thinking or, in instruction mode, on text before the quoted end of the document; the text so far is kept. Raise maxTokensPerRound.`,
         ),
       );
     }
