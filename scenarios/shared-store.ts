@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { PARTITION_KEY } from '../functions/adapters/job-table-keys';
+import { jobKey, PARTITION_KEY } from '../functions/adapters/job-table-keys';
 import { targetDocument } from '../local/bedrock-emulator';
 import { LOCAL_TABLE_NAME } from '../local/local-dynamodb';
 import type { OfflineRuntime } from '../local/offline-runtime';
@@ -16,7 +16,7 @@ export async function storedItemCount(runtime: OfflineRuntime, jobId: string): P
         TableName: LOCAL_TABLE_NAME,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-        ExpressionAttributeValues: { ':pk': { S: `JOB#${jobId}` } },
+        ExpressionAttributeValues: { ':pk': { S: jobKey(jobId) } },
         ConsistentRead: true,
       }),
     );
