@@ -45,11 +45,9 @@ export interface OfflineRuntimeOptions {
   bedrock?: BedrockTarget;
   /** Keep the local table on disk here, so jobs survive the process (resume). In memory when absent. */
   dataDir?: string;
-  /** Model the stack is configured with (the default for jobs that name none). */
-  defaultModelId?: string;
   /** Model ids a job may name. Default: any, since IAM scoping only matters when deployed. */
   allowedModelIds?: string[];
-  maxTokensPerRound?: number;
+  /** The stack's default round limit of a job. */
   maxRounds?: number;
   /** Emulator settings (document length, faults, quirks) when the emulator is started. */
   emulator?: EmulatorOptions;
@@ -109,8 +107,6 @@ export class OfflineRuntime {
     const definition = buildLocalDefinition({
       tableName: LOCAL_TABLE_NAME,
       allowedModelIds: options.allowedModelIds ?? [],
-      ...(options.defaultModelId ? { defaultModelId: options.defaultModelId } : {}),
-      ...(options.maxTokensPerRound ? { maxTokensPerRound: options.maxTokensPerRound } : {}),
       ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
     });
     // The configuration the stack sets on its functions, read the way a function reads it.
