@@ -90,7 +90,8 @@ export class OfflineRuntime {
     private readonly definition: LocalDefinition,
     private readonly handlers: Record<StepKey, LocalHandler>,
     private readonly dynamo: LocalDynamoDb,
-    private readonly bedrock: BedrockRuntimeClient,
+    /** The SDK clients the handlers use, closed with the runtime. */
+    private readonly clients: readonly { destroy(): void }[],
     /** The emulator, when this runtime started one. */
     readonly emulator: RunningEmulator | undefined,
     /** The job store the handlers use, for reading jobs and documents. */
@@ -134,7 +135,8 @@ export class OfflineRuntime {
           maxAttempts: 1,
         })
       : createBedrockClient();
-    const store = createJobStore(dynamo.createClient(), config);
+    const tableClient = dynamo.createClient();
+    const store = createJobStore(tableClient, config);
     const telemetry = {
       logger: new Logger({ serviceName: 'longform', logLevel: options.logLevel ?? 'SILENT' }),
     };
@@ -148,7 +150,7 @@ export class OfflineRuntime {
       definition,
       handlers,
       dynamo,
-      bedrock,
+      [tableClient, bedrock],
       emulator,
       store,
       config.defaults,
@@ -209,7 +211,7 @@ export class OfflineRuntime {
 
   /** Stops the local servers and closes the clients. */
   async stop(): Promise<void> {
-    this.bedrock.destroy();
+    for (const client of this.clients) client.destroy();
     await this.emulator?.close();
     await this.dynamo.stop();
   }
