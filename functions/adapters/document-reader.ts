@@ -33,8 +33,9 @@ export class DocumentReader {
   /**
    * The document before round `round` of `job`, whose META was just read at that round, and the round
    * itself when it is already committed: one paged Query from the first round the cache lacks through
-   * `round`. A round committed by another invocation is never missed: the cache holds only the rounds
-   * it folded, the Query reads every later one, and the result must be as long as META says.
+   * `round`, or one GetItem of the round when the cache lacks none. A round committed by another
+   * invocation is never missed: the cache holds only the rounds it folded, META says which round the job
+   * is at, every round in between is read, and the result must be as long as META says.
    * @throws CorruptDocumentError when the stored rounds do not fold to what META records.
    */
   async roundStart(job: JobRecord, round: number): Promise<RoundStart> {
@@ -82,6 +83,10 @@ export class DocumentReader {
   }
 
   async #read(job: JobRecord, round: number, from: AssembledDocument): Promise<RoundStart> {
+    if (from.round === round - 1) {
+      // Nothing lacking: one GetItem tells whether an earlier attempt committed this round.
+      return { documentSoFar: from.text, committed: await this.rounds.get(job.jobId, round) };
+    }
     const before: RoundRecord[] = [];
     let committed: RoundRecord | undefined;
     for await (const record of this.rounds.range(job.jobId, from.round + 1, round)) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CorruptDocumentError } from '../core/errors';
 import type { RoundRecord } from '../core/round-record';
 import { splitUtf8 } from '../core/utf8';
@@ -69,6 +69,18 @@ export class RoundTable {
 
   /** One committed round with its full text, or `undefined` when it was never committed. */
   async get(jobId: string, round: number): Promise<RoundRecord | undefined> {
+    const { Item } = await sendToTable(
+      this.documents,
+      new GetCommand({
+        TableName: this.tableName,
+        Key: this.key(jobId, roundKey(round)),
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const stored = withoutKeys<StoredRound>(Item);
+    if (stored.partCount === 1) return toRoundRecord(jobId, stored, [stored.text]);
+    // A long round: read it again with its parts, which sort right after it.
     for await (const record of this.range(jobId, round, round)) return record;
     return undefined;
   }
