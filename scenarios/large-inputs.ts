@@ -46,7 +46,8 @@ export async function runLargeInputs(options: LargeInputsOptions): Promise<Scena
         );
       }
       const { outcome } = await runExecution(runtime, jobId, executionInput);
-      if (outcome.status !== 'SUCCEEDED') recorder.problem(`${jobId} ended ${outcome.error}`);
+      if (outcome.status !== 'SUCCEEDED')
+        recorder.problem(`${jobId} ended ${outcome.error}: ${outcome.cause}`);
       recorder.document(jobId, await runtime.store.loadDocument(jobId), targetDocument(input));
       recorder.note(
         `${jobId}: prompt input ${Math.round(bytes / 1024)} KiB, execution input ${inputBytes} bytes`,
@@ -70,7 +71,7 @@ export async function runLargeInputs(options: LargeInputsOptions): Promise<Scena
     const { outcome } = await runExecution(runtime, jobId, input);
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    if (outcome.status !== 'SUCCEEDED') recorder.problem(`${jobId} ended ${outcome.error}`);
+    if (outcome.status !== 'SUCCEEDED') recorder.problem(`${jobId} ended ${outcome.error}: ${outcome.cause}`);
     let document = '';
     for await (const piece of runtime.store.streamDocument(jobId)) document += piece;
     recorder.document(jobId, document, target);
