@@ -13,8 +13,8 @@ export const JOB_VARIANTS = [
 ] as const;
 
 /**
- * Instruction-mode imperfections every scenario turns on: the model repeats the end of the text it was
- * given (at least the seam's 12-character minimum; shorter repeats count as real text by design).
+ * Instruction-mode imperfections every scenario turns on: in 40 % of replies the model first repeats the
+ * last 12 to 80 characters of the text it was given.
  */
 export const SCENARIO_QUIRKS: InstructionQuirks = { seed: 11, overlapRate: 0.4, overlapChars: [12, 80] };
 
