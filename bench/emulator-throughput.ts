@@ -5,9 +5,8 @@
 import '../local/node20-polyfill';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { startBedrockEmulator } from '../local/bedrock-emulator';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/local-dynamodb';
 
-process.env.AWS_ACCESS_KEY_ID ??= 'longform-local';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'longform-local';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const CONCURRENCY = 16;
@@ -15,7 +14,12 @@ const DURATION_MS = 5000;
 
 async function main(): Promise<void> {
   const emulator = await startBedrockEmulator();
-  const client = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: emulator.url, maxAttempts: 1 });
+  const client = new BedrockRuntimeClient({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: emulator.url,
+    maxAttempts: 1,
+  });
   const command = new ConverseCommand({
     modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
     messages: [{ role: 'user', content: [{ text: 'Benchmark document' }] }],
