@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError, JobNotFoundError } from '../../../functions/core/errors';
+import { startJob } from '../../../functions/workflow/start-job';
+import { storeNewJob } from '../../../functions/workflow/store-new-job';
+import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../../../scenarios/local-services';
+
+let services: LocalServices;
+beforeAll(async () => {
+  services = await startLocalServices();
+});
+afterAll(async () => {
+  await services.stop();
+});
+
+describe('startJob', () => {
+  it('creates a job under the execution name; the same input again is the same job', async () => {
+    const input = { prompt: 'A new job' };
+    expect(await startJob(services.store, TEST_DEFAULTS, 'start-1', input)).toEqual({
+      jobId: 'start-1',
+      nextRound: 1,
+    });
+    const job = await services.store.getJob('start-1');
+    expect(job?.status).toBe('RUNNING');
+    expect(await startJob(services.store, TEST_DEFAULTS, 'start-1', input)).toEqual({
+      jobId: 'start-1',
+      nextRound: 1,
+    });
+    expect(await services.store.getJob('start-1')).toEqual(job);
+  });
+
+  it('refuses other input under a taken id, naming jobId, and leaves the job as it was', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'start-2', { prompt: 'The owner' });
+    const job = await services.store.getJob('start-2');
+    await expect(
+      startJob(services.store, TEST_DEFAULTS, 'start-2', { prompt: 'Someone else' }),
+    ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'jobId' });
+    expect(await services.store.getJob('start-2')).toEqual(job);
+  });
+
+  it('starts a client-stored PENDING job from its reference, and reopens a FAILED one', async () => {
+    await storeNewJob(services.store, TEST_DEFAULTS, 'start-3', { prompt: 'Stored first' }, 'PENDING');
+    expect((await services.store.getJob('start-3'))?.status).toBe('PENDING');
+    await startJob(services.store, TEST_DEFAULTS, 'execution-name', { jobId: 'start-3' });
+    expect((await services.store.getJob('start-3'))?.status).toBe('RUNNING');
+    await services.store.failJob('start-3', { name: 'BedrockAccessDeniedError', message: 'denied' });
+    await startJob(services.store, TEST_DEFAULTS, 'execution-name', { jobId: 'start-3' });
+    const reopened = await services.store.getJob('start-3');
+    expect(reopened?.status).toBe('RUNNING');
+    expect(reopened?.failure).toBeUndefined();
+  });
+
+  it('a reference to a job that does not exist is JobNotFoundError; invalid input writes nothing', async () => {
+    await expect(
+      startJob(services.store, TEST_DEFAULTS, 'start-4', { jobId: 'start-missing' }),
+    ).rejects.toBeInstanceOf(JobNotFoundError);
+    await expect(
+      startJob(services.store, TEST_DEFAULTS, 'start-5', { prompt: 'x', maxRounds: 0 }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    expect(await services.store.getJob('start-5')).toBeUndefined();
+  });
+});
