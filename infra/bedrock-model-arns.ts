@@ -1,3 +1,5 @@
+import { MODEL_ID } from '../functions/core/model-id';
+
 /** Where the ARNs live; CDK tokens (`Aws.PARTITION` ...) in a stack, plain strings in tests. */
 export interface ArnScope {
   partition: string;
@@ -11,9 +13,6 @@ export interface ArnScope {
  * is named like one of these.
  */
 const INFERENCE_PROFILE_PREFIXES = ['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global'];
-
-/** A model or profile id: letters, digits and `.`, `_`, `:`, `-` (so it can never widen an ARN). */
-const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /** Thrown when a configured model id could not appear in a Bedrock ARN. */
 export class InvalidModelIdError extends Error {

@@ -1,7 +1,6 @@
 import './node20-polyfill';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
@@ -125,16 +124,11 @@ export class OfflineRuntime {
       await dynamo.stop();
       throw error;
     }
-    // The emulator answers within seconds and accepts any signature: one attempt, local credentials.
-    // Otherwise the deployed client, which finds its endpoint and credentials as the SDK always does.
-    const bedrock = emulator
-      ? new BedrockRuntimeClient({
-          endpoint: emulator.url,
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-          maxAttempts: 1,
-        })
-      : createBedrockClient();
+    // The deployed client, pointed at the emulator with local credentials when it runs; otherwise it
+    // finds its endpoint and credentials as the SDK always does.
+    const bedrock = createBedrockClient(
+      emulator ? { endpoint: emulator.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {},
+    );
     const tableClient = dynamo.createClient();
     const store = createJobStore(tableClient, config);
     const telemetry = {

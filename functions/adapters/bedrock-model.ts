@@ -1,4 +1,9 @@
-import { BedrockRuntimeClient, ConverseCommand, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  type BedrockRuntimeClientConfig,
+  ConverseCommand,
+  InvokeModelCommand,
+} from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import { buildAnthropicBody, buildConverseRequest } from '../core/bedrock-request';
 import { classifyBedrockError } from '../core/error-classification';
@@ -17,9 +22,10 @@ const REQUEST_TIMEOUT_MS = 15 * 60 * 1000;
 /**
  * A Bedrock Runtime client for rounds: one attempt per call (Step Functions owns retries, so they show
  * in the console) and HTTP/2 timeouts long enough for a long generation — the SDK's default session
- * timeout would cut a silent non-streaming response after 300 s.
+ * timeout would cut a silent non-streaming response after 300 s. `overrides` (an endpoint, a region,
+ * credentials for a local server) go on top.
  */
-export function createBedrockClient(): BedrockRuntimeClient {
+export function createBedrockClient(overrides: BedrockRuntimeClientConfig = {}): BedrockRuntimeClient {
   return new BedrockRuntimeClient({
     maxAttempts: 1,
     requestHandler: new NodeHttp2Handler({
@@ -27,6 +33,7 @@ export function createBedrockClient(): BedrockRuntimeClient {
       sessionTimeout: REQUEST_TIMEOUT_MS,
       disableConcurrentStreams: false,
     }),
+    ...overrides,
   });
 }
 

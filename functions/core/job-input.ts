@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from './errors';
 import type { ChatTurn, JobConfig, JobDefaults } from './job-config';
+import { MODEL_ID_OR_ARN } from './model-id';
 import { isAnthropicModel, maxOutputTokensFor, samplingRuleFor } from './model-limits';
 
 /**
@@ -34,7 +35,7 @@ const inputSchema = z.strictObject({
   prompt: nonBlankText.optional(),
   messages: z.array(turnSchema).min(1).max(MAX_MESSAGES).optional(),
   system: nonBlankText.optional(),
-  modelId: z.string().regex(/^\S+$/).optional(),
+  modelId: z.string().regex(MODEL_ID_OR_ARN).optional(),
   api: z.enum(['converse', 'invoke']).optional(),
   // Its range depends on the model, so it is checked after the model id is known.
   maxTokensPerRound: z.unknown().optional(),
@@ -56,7 +57,7 @@ const EXPECTATIONS: Record<string, string> = {
   'messages[].role': '"user" or "assistant"',
   'messages[].text': 'a non-empty string (not only white space)',
   system: 'a non-empty string (or left out)',
-  modelId: 'a Bedrock model or inference-profile id (non-empty, no spaces)',
+  modelId: 'a Bedrock model or inference-profile id (letters, digits, ".", "_", ":", "-") or its ARN',
   api: '"converse" or "invoke"',
   maxRounds: `an integer from 1 to ${MAX_ROUNDS_LIMIT}`,
   continuation: '"auto", "prefill" or "instruction"',

@@ -7,26 +7,29 @@ import { runCli as longform } from '../../scenarios/cli-process';
 describe('longform run --model', () => {
   // The model id goes into the job input like every other field, so `Initialize job` refuses a bad one
   // with InvalidInputError; it used to reach the offline stack's IAM policy and kill the CLI there.
-  it.each([['a b']])('refuses %j as modelId with exit 1, one line, and nothing stored', async (modelId) => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'longform-model-')), 'data');
-    const run = await longform([
-      'run',
-      'Hello',
-      '--model',
-      modelId,
-      '--data-dir',
-      dataDir,
-      '--job-id',
-      'bad-model',
-    ]);
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toBe('');
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^longform: job bad-model FAILED \(InvalidInputError: modelId /);
+  it.each([['a b'], ['a/b']])(
+    'refuses %j as modelId with exit 1, one line, and nothing stored',
+    async (modelId) => {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'longform-model-')), 'data');
+      const run = await longform([
+        'run',
+        'Hello',
+        '--model',
+        modelId,
+        '--data-dir',
+        dataDir,
+        '--job-id',
+        'bad-model',
+      ]);
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toBe('');
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^longform: job bad-model FAILED \(InvalidInputError: modelId /);
 
-    const status = await longform(['status', 'bad-model', '--data-dir', dataDir]);
-    expect(status.exitCode).toBe(1);
-    expect(status.stderr).toMatch(/no job bad-model/);
-  });
+      const status = await longform(['status', 'bad-model', '--data-dir', dataDir]);
+      expect(status.exitCode).toBe(1);
+      expect(status.stderr).toMatch(/no job bad-model/);
+    },
+  );
 });

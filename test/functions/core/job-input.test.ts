@@ -94,6 +94,11 @@ describe('parseJobInput accepts', () => {
     }
   });
 
+  it('a model id given as the ARN of an inference profile', () => {
+    const modelId = 'arn:aws:bedrock:us-east-1:000000000000:inference-profile/us.anthropic.claude-sonnet-4-6';
+    expect(parseJobInput({ prompt: 'p', modelId }, DEFAULTS).modelId).toBe(modelId);
+  });
+
   it('the model output limit, and the generic bound for unknown models', () => {
     expect(parseJobInput({ prompt: 'p', maxTokensPerRound: 64_000 }, DEFAULTS).maxTokensPerRound).toBe(
       64_000,
@@ -199,8 +204,9 @@ const INVALID: [string, unknown, string, string[]][] = [
   ],
   ['an empty system', { prompt: 'p', system: '' }, 'system', ['non-empty string']],
   ['a null system', { prompt: 'p', system: null }, 'system', ['null']],
-  ['an empty modelId', { prompt: 'p', modelId: '' }, 'modelId', ['model', 'non-empty']],
-  ['a modelId with spaces', { prompt: 'p', modelId: ' anthropic.claude ' }, 'modelId', ['no spaces']],
+  ['an empty modelId', { prompt: 'p', modelId: '' }, 'modelId', ['model', 'letters, digits']],
+  ['a modelId with spaces', { prompt: 'p', modelId: ' anthropic.claude ' }, 'modelId', ['letters, digits']],
+  ['a modelId with a slash', { prompt: 'p', modelId: 'a/b' }, 'modelId', ['inference-profile id', 'ARN']],
   [
     'a model not on the allow-list',
     { prompt: 'p', modelId: 'amazon.nova-pro-v1:0' },
