@@ -3,8 +3,9 @@
  * scenarios in scenarios/ at full size and prints what was injected and measured. Exits non-zero
  * when any character was lost or duplicated, a job did not end exact, or a bad input was not refused.
  */
-// Dummy local credentials, quiet Powertools and the Node 20 polyfill, as for the test suites.
-import '../test/setup-env';
+// The scenarios bring their own local servers, clients and credentials; this only quiets the SDK's Node 20
+// notice, as the CLI does.
+import '../cli/process-setup';
 import {
   BAD_EXECUTION_INPUTS,
   NON_OBJECT_EXECUTION_INPUTS,

@@ -6,6 +6,7 @@ import { MAX_INPUT_TEXT_BYTES, MAX_ROUNDS_LIMIT, MAX_STOP_SEQUENCES } from '../f
 import { startBedrockEmulator, targetDocument } from '../local/bedrock-emulator';
 import { createRandom } from '../local/bedrock-emulator/seeded-random';
 import { LOCAL_TABLE_NAME, startLocalDynamoDb } from '../local/local-dynamodb';
+import { localBedrockEnvironment } from './bedrock-endpoint';
 import { startBedrockGate } from './bedrock-gate';
 import { runCli, startCli } from './cli-process';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
@@ -214,7 +215,7 @@ export async function runCliKilledAndResumed(seed: number): Promise<ScenarioRepo
   const scratch = await mkdtemp(join(tmpdir(), 'longform-kill-'));
   const dataDir = join(scratch, 'data');
   const out = join(scratch, 'document.md');
-  const env = { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.url };
+  const env = localBedrockEnvironment(emulator.url);
   const jobId = `killed-${seed}`;
   const prompt = `A logbook kept through a storm, seed ${seed} [emulator:tokens=2400]`;
   try {
@@ -252,7 +253,7 @@ export async function runCliPermanentFailureResumed(): Promise<ScenarioReport> {
   const gate = await startBedrockGate(emulator.url);
   const scratch = await mkdtemp(join(tmpdir(), 'longform-denied-'));
   const dataDir = join(scratch, 'data');
-  const env = { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: gate.url };
+  const env = localBedrockEnvironment(gate.url);
   const jobId = 'denied-then-granted';
   const prompt = 'Harbor charts, access granted late [emulator:tokens=900]';
   try {

@@ -1,5 +1,6 @@
 import { startBedrockEmulator, targetDocument } from '../local/bedrock-emulator';
 import { createRandom } from '../local/bedrock-emulator/seeded-random';
+import { localBedrockEnvironment, withEnvironment } from './bedrock-endpoint';
 import { type Denial, startBedrockGate } from './bedrock-gate';
 import { jobInput, SCENARIO_QUIRKS } from './job-variants';
 import { runExecution, withOfflineRuntime } from './offline-jobs';
@@ -66,46 +67,47 @@ export async function runPermanentFailureResumed(
   const recorder = new ScenarioRecorder('permanent error, cause removed, resumed');
   const emulator = await startBedrockEmulator({ instructionQuirks: SCENARIO_QUIRKS });
   const gate = await startBedrockGate(emulator.url);
-  process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = gate.url;
   try {
-    await withOfflineRuntime({}, async (runtime) => {
-      for (const [index, denial] of denials.entries()) {
-        const jobId = `permanent-${index}`;
-        const input = jobInput('Permanent error', index, 800, 100);
-        gate.deny(denial, afterRequests);
-        const failed = await runExecution(runtime, jobId, input);
-        const expectedError =
-          denial === 'AccessDeniedException' ? 'BedrockAccessDeniedError' : 'BedrockValidationError';
-        const job = await runtime.store.getJob(jobId);
-        const kept = await runtime.store.loadDocument(jobId);
-        const target = targetDocument(input);
-        if (failed.outcome.error !== expectedError || job?.status !== 'FAILED') {
-          recorder.problem(
-            `${jobId}: ended ${failed.outcome.error} / ${job?.status}, expected ${expectedError} / FAILED`,
+    // The runtime finds the gate as it finds any endpoint a user sets: through the environment.
+    await withEnvironment(localBedrockEnvironment(gate.url), () =>
+      withOfflineRuntime({}, async (runtime) => {
+        for (const [index, denial] of denials.entries()) {
+          const jobId = `permanent-${index}`;
+          const input = jobInput('Permanent error', index, 800, 100);
+          gate.deny(denial, afterRequests);
+          const failed = await runExecution(runtime, jobId, input);
+          const expectedError =
+            denial === 'AccessDeniedException' ? 'BedrockAccessDeniedError' : 'BedrockValidationError';
+          const job = await runtime.store.getJob(jobId);
+          const kept = await runtime.store.loadDocument(jobId);
+          const target = targetDocument(input);
+          if (failed.outcome.error !== expectedError || job?.status !== 'FAILED') {
+            recorder.problem(
+              `${jobId}: ended ${failed.outcome.error} / ${job?.status}, expected ${expectedError} / FAILED`,
+            );
+          }
+          if (failed.events.some((event) => event.type === 'StateRetried')) {
+            recorder.problem(`${jobId}: a permanent error was retried`);
+          }
+          if (kept.length === 0 || !target.startsWith(kept)) {
+            recorder.problem(
+              `${jobId}: the failed job kept ${kept.length} characters, not a prefix of its document`,
+            );
+          }
+          recorder.fault(denial === 'AccessDeniedException' ? 'access denied 403' : 'validation 400');
+          gate.allow();
+          const resumed = await runExecution(runtime, jobId, { jobId });
+          if (resumed.outcome.status !== 'SUCCEEDED') {
+            recorder.problem(`${jobId}: resume ended ${resumed.outcome.error}`);
+          }
+          recorder.document(jobId, await runtime.store.loadDocument(jobId), target);
+          recorder.note(
+            `${jobId}: failed after ${job ? job.nextRound - 1 : 0} rounds with ${expectedError}, resumed`,
           );
         }
-        if (failed.events.some((event) => event.type === 'StateRetried')) {
-          recorder.problem(`${jobId}: a permanent error was retried`);
-        }
-        if (kept.length === 0 || !target.startsWith(kept)) {
-          recorder.problem(
-            `${jobId}: the failed job kept ${kept.length} characters, not a prefix of its document`,
-          );
-        }
-        recorder.fault(denial === 'AccessDeniedException' ? 'access denied 403' : 'validation 400');
-        gate.allow();
-        const resumed = await runExecution(runtime, jobId, { jobId });
-        if (resumed.outcome.status !== 'SUCCEEDED') {
-          recorder.problem(`${jobId}: resume ended ${resumed.outcome.error}`);
-        }
-        recorder.document(jobId, await runtime.store.loadDocument(jobId), target);
-        recorder.note(
-          `${jobId}: failed after ${job ? job.nextRound - 1 : 0} rounds with ${expectedError}, resumed`,
-        );
-      }
-    });
+      }),
+    );
   } finally {
-    delete process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
     await gate.close();
     await emulator.close();
   }
