@@ -32,7 +32,6 @@ export interface JobStoreOptions {
    * container; by default each store has its own.
    */
   documentCache?: DocumentCache;
-  now?: () => Date;
 }
 
 /**
@@ -45,7 +44,6 @@ export class JobStore {
   private readonly jobs: JobTable;
   private readonly rounds: RoundTable;
   private readonly documents: DocumentReader;
-  private readonly now: () => Date;
 
   constructor(
     client: DynamoDBDocumentClient,
@@ -53,8 +51,7 @@ export class JobStore {
     ttlSeconds: number,
     options: JobStoreOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
-    const expiresAt = () => Math.floor(this.now().getTime() / 1000) + ttlSeconds;
+    const expiresAt = () => Math.floor(Date.now() / 1000) + ttlSeconds;
     this.jobs = new JobTable(client, tableName, expiresAt);
     // Rounds are written once, META at every step: rounds outlive META by the longest a job may run,
     // so a document never loses its early rounds while its job is still listed.
@@ -171,6 +168,6 @@ export class JobStore {
   }
 
   private at(): string {
-    return this.now().toISOString();
+    return new Date().toISOString();
   }
 }
