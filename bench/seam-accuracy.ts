@@ -147,8 +147,9 @@ function runDocument(scenario: Scenario, api: Api, seed: number): DocumentResult
     if (scenario.strategy === 'instruction') {
       const resume = instructionResumePoint(document, maxTokensPerRound);
       if (resume) {
-        // The model writes the quoted tail again: the tokens from the resume point to the tail's end.
-        const tailEnd = resume.sentLength + resume.tail.trimEnd().length;
+        // The model writes the quoted tail again: the tokens from the resume point to the tail's end
+        // (counted on the target, which a document gone wrong may outgrow).
+        const tailEnd = Math.min(target.length, resume.sentLength + resume.tail.trimEnd().length);
         for (let p = resume.sentLength; p < tailEnd; p = tokenEnd(target, p)) regeneratedTokens++;
       }
     }

@@ -18,37 +18,58 @@ const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})[^\r\n]*/gm;
  * things before it — white space, a line of chatter and a blank line, a code fence the sent text left
  * open, a repeat of the end of the sent text (a word, a line, a longer overlap) — and the tail tells
  * where that ends, whatever the wording. When the tail occurs more than once near the start, the first
- * occurrence whose prefix has one of those shapes wins, earliest first: a document that repeats its own
- * lines keeps them (a repeat is only removed when the reply holds the tail after it).
+ * occurrence whose prefix has one of those shapes wins: a document that repeats its own lines keeps them
+ * (a repeat is only removed when the reply holds the tail after it).
  *
- * Returns undefined when the reply does not contain the tail: it ran out of output budget before the
- * tail ended, or it did not follow the instruction. Either way the round adds nothing.
+ * A tail that is not unique (a small round had to quote text the sent part also ends with) is placed
+ * only after white space, chatter or a fence, and only if no occurrence reads as following a repeat.
+ *
+ * Returns undefined when the reply does not contain the tail (it ran out of output budget before the
+ * tail ended, or it did not follow the instruction), or when a tail that is not unique leaves the reply
+ * ambiguous. Either way the round adds nothing.
  */
 export function alignReply(sentText: string, resume: ResumePoint, reply: string): number | undefined {
   const anchor = resume.tail.trimEnd();
   const openFence = openFenceLine(sentText);
   let firstUnknown: number | undefined;
+  let explained: number | undefined;
   for (let at = reply.indexOf(anchor); at !== -1; at = reply.indexOf(anchor, at + 1)) {
-    if (explainsPrefix(sentText, openFence, reply.slice(0, at))) return at;
+    const prefix = reply.slice(0, at);
+    const plain = explainsPrefix(sentText, openFence, prefix, false);
+    if (plain || explainsPrefix(sentText, openFence, prefix, true)) {
+      if (resume.unique) return at;
+      // A tail the sent text also ends with ("stone stone"): a repeat of the sent text before it cannot
+      // be told from the document's own text, so any reading of the reply as a repeat makes it
+      // ambiguous, and placing it either way could lose or double text.
+      if (!plain) return undefined;
+      explained ??= at;
+      continue;
+    }
     // Unknown text before the tail counts only if it is not the sent text again (a repeat cut short by
     // the output budget can hold the tail's characters by chance, most of all when the tail is short).
     if (
       firstUnknown === undefined &&
+      resume.unique &&
       at <= MAX_UNKNOWN_PREFIX_CHARS &&
       !sentText.includes(reply.slice(skipWhiteSpace(reply, 0), at + anchor.length))
     ) {
       firstUnknown = at;
     }
   }
-  return firstUnknown;
+  return explained ?? firstUnknown;
 }
 
 /**
  * Whether `prefix` is made only of what a model adds before the text it was asked to resume with:
  * white space, then optionally one line followed by a blank line, then optionally the sent text's open
- * code fence again, then optionally a repeat of the sent text's end.
+ * code fence again, then optionally (when the tail is unique) a repeat of the sent text's end.
  */
-function explainsPrefix(sentText: string, openFence: string | undefined, prefix: string): boolean {
+function explainsPrefix(
+  sentText: string,
+  openFence: string | undefined,
+  prefix: string,
+  repeatAllowed: boolean,
+): boolean {
   const afterSpace = skipWhiteSpace(prefix, 0);
   const starts = [afterSpace];
   const chatter = BLANK_LINE_AFTER.exec(prefix.slice(afterSpace));
@@ -60,7 +81,9 @@ function explainsPrefix(sentText: string, openFence: string | undefined, prefix:
       starts.push(skipWhiteSpace(prefix, start + openFence.length));
     }
   }
-  return starts.some((start) => sentText.endsWith(prefix.slice(start)));
+  return starts.some((start) =>
+    repeatAllowed ? sentText.endsWith(prefix.slice(start)) : start === prefix.length,
+  );
 }
 
 function skipWhiteSpace(text: string, from: number): number {

@@ -10,6 +10,12 @@ export interface ResumePoint {
   sentLength: number;
   /** `documentSoFar.slice(sentLength)`: text the round regenerates, starting with a non-white-space character. */
   tail: string;
+  /**
+   * Whether the tail's text occurs nowhere in the last few hundred characters sent. A round too small
+   * to quote more may have to quote a tail that does ("stone stone"); then a repeat of the sent text in
+   * the reply cannot be told from the document's own text.
+   */
+  unique: boolean;
 }
 
 /**
@@ -70,19 +76,19 @@ export function instructionResumePoint(
   ] as const) {
     for (let p = from; p >= to; p--) {
       if (!startsText(documentSoFar, p) || (wordStartsOnly && !isWordStart(p))) continue;
-      if (unique(p)) return at(p);
+      if (unique(p)) return at(p, true);
       fallback ??= p;
     }
   }
-  if (fallback !== undefined) return at(fallback);
-  // Only white space between \`earliest\` and \`latest\`: the tail starts in the short text after it.
+  if (fallback !== undefined) return at(fallback, false);
+  // Only white space between `earliest` and `latest`: the tail starts in the short text after it.
   for (let p = latest + 1; p < textEnd; p++) {
-    if (startsText(documentSoFar, p)) return at(p);
+    if (startsText(documentSoFar, p)) return at(p, unique(p));
   }
-  return at(textStart);
+  return at(textStart, unique(textStart));
 
-  function at(sentLength: number): ResumePoint {
-    return { sentLength, tail: documentSoFar.slice(sentLength) };
+  function at(sentLength: number, isUnique: boolean): ResumePoint {
+    return { sentLength, tail: documentSoFar.slice(sentLength), unique: isUnique };
   }
 }
 

@@ -56,7 +56,7 @@ describe('buildConversation', () => {
     const document = '# Guide\n\nFirst steps in Rust come next.  \n';
     const turns = buildConversation({ ...CONFIG, maxTokensPerRound: 100 }, document, 'instruction');
     const resume = instructionResumePoint(document, 100);
-    expect(resume).toEqual({ sentLength: 21, tail: 'in Rust come next.  \n' });
+    expect(resume).toEqual({ sentLength: 21, tail: 'in Rust come next.  \n', unique: true });
     expect(turns).toEqual([
       ...CONFIG.messages,
       { role: 'assistant', text: '# Guide\n\nFirst steps ' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alignReply } from '../../../functions/core/reply-alignment';
 
 const SENT = 'Intro.\n\n```python\nfor pool in pools:\n    pool.';
-const RESUME = { sentLength: SENT.length, tail: 'fill(tide_level)\n' };
+const RESUME = { sentLength: SENT.length, tail: 'fill(tide_level)\n', unique: true };
 const CONTINUATION = 'fill(tide_level)\n    pool.drain()\n```';
 
 describe('alignReply', () => {
@@ -36,5 +36,15 @@ describe('alignReply', () => {
   it('finds nothing in a reply without the tail', () => {
     expect(alignReply(SENT, RESUME, 'pool.drain()\n```')).toBeUndefined();
     expect(alignReply(SENT, RESUME, 'fill(tide')).toBeUndefined();
+  });
+
+  it('places a tail that the sent text also ends with only when nothing of the sent text comes before it', () => {
+    const sent = 'a machine stone ';
+    const resume = { sentLength: sent.length, tail: 'stone ', unique: false };
+    expect(alignReply(sent, resume, 'stone   marble')).toBe(0);
+    expect(alignReply(sent, resume, 'Sure:\n\nstone   marble')).toBe(7);
+    // The cut word again, or the document's own "stone stone": either reading could lose or double text.
+    expect(alignReply(sent, resume, 'stone stone   marble')).toBeUndefined();
+    expect(alignReply(sent, resume, 'machine stone   marble')).toBeUndefined();
   });
 });

@@ -49,7 +49,7 @@ describe('instructionResumePoint', () => {
   });
 
   it('quotes all of a document with too little text to keep some, and nothing of white space alone', () => {
-    expect(instructionResumePoint('\n\nHi', 1000)).toEqual({ sentLength: 2, tail: 'Hi' });
+    expect(instructionResumePoint('\n\nHi', 1000)).toEqual({ sentLength: 2, tail: 'Hi', unique: true });
     expect(instructionResumePoint(' \n\t', 1000)).toBeUndefined();
   });
 
