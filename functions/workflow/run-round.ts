@@ -1,19 +1,14 @@
 import type { TimedReply } from '../adapters/bedrock-model';
 import type { JobStore } from '../adapters/job-store';
 import { buildConversation, chooseRoundStrategy } from '../core/conversation';
-import {
-  ContextWindowFullError,
-  JobNotFoundError,
-  LongformError,
-  PrefillRejectedError,
-} from '../core/errors';
+import { JobNotFoundError, LongformError, PrefillRejectedError } from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
 import { nextStep, planRound } from '../core/job-lifecycle';
 import type { JobRecord } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
 import type { RoundRecord } from '../core/round-record';
 import { joinChunk } from '../core/seam';
-import { decideAfterRound } from '../core/stop-reason-policy';
+import { decideAfterRound, endForRefusedCall } from '../core/stop-reason-policy';
 
 /** Calls the model once; the handler binds the client and the Lambda deadline. */
 export type CallModel = (config: JobConfig, conversation: ChatTurn[]) => Promise<TimedReply>;
@@ -111,14 +106,11 @@ export async function runRound(
     try {
       answer = await callModelWithStrategy(store, callModel, job, round, documentSoFar);
     } catch (error) {
-      if (!(error instanceof ContextWindowFullError)) throw error;
-      // Bedrock refuses the call once document and max_tokens outgrow the context window: the document
-      // is as long as this model can make it. The job ends CONTEXT_FULL with its text kept.
-      const ended = await store.endJobAtRound(jobId, round, {
-        status: 'CONTEXT_FULL',
-        stopReason: 'model_context_window_exceeded',
-        failure: { name: error.name, message: error.message },
-      });
+      // Bedrock refused the call because the document outgrew the context window (CONTEXT_FULL) or a
+      // content filter blocked the output (BLOCKED): the job ends there with its text kept.
+      const end = endForRefusedCall(error);
+      if (!end) throw error;
+      const ended = await store.endJobAtRound(jobId, round, end);
       return stored(
         ended ?? (await currentJob(store, jobId)),
         await store.getRound(jobId, round - 1),

@@ -58,7 +58,7 @@ describe('how a job ends when the model stops for good, through the offline work
     },
   );
 
-  it('a content-filter 400 ends the execution with ContentBlockedError, the text so far kept', async () => {
+  it('a content-filter 400 ends the job BLOCKED with ContentBlockedError, the text so far kept', async () => {
     const prompt = 'A field guide to lichens [emulator:tokens=3000] [emulator:fail=content-filter@250]';
     const { outcome, job, document } = await execute('end-content-filter-400', {
       prompt,
@@ -67,6 +67,8 @@ describe('how a job ends when the model stops for good, through the offline work
     });
     expect(outcome).toMatchObject({ status: 'FAILED', error: 'ContentBlockedError' });
     expect(outcome.cause).toContain('Output blocked by content filtering policy');
+    expect(job?.status).toBe('BLOCKED');
+    expect(job?.stopReason).toBe('content_filtered');
     expect(job?.failure?.name).toBe('ContentBlockedError');
     expectTextKept(prompt, document, job?.documentCharacters);
   });
