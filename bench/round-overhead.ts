@@ -89,6 +89,7 @@ async function runDirect(callModel: CallModel, input: ReturnType<typeof jobInput
       stopReason: joined.stoppedAtSequence ? 'stop_sequence' : reply.stopReason,
       stoppedAtSequence: joined.stoppedAtSequence,
       visibleCharacters: reply.text.trim() === '' ? 0 : joined.addedCharacters,
+      replyPlaced: joined.replyPlaced,
       round,
       maxRounds: config.maxRounds,
       noProgressRounds,

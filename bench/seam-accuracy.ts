@@ -159,6 +159,7 @@ function runDocument(scenario: Scenario, api: Api, seed: number): DocumentResult
       stopReason: reply.stopReason,
       stoppedAtSequence: joined.stoppedAtSequence,
       visibleCharacters: reply.text.trim() === '' ? 0 : joined.addedCharacters,
+      replyPlaced: joined.replyPlaced,
       round,
       maxRounds: MAX_ROUNDS,
       noProgressRounds,

@@ -12,6 +12,8 @@ export interface JoinResult {
   stoppedAtSequence: boolean;
   /** Length change of the document (negative when a stop sequence cut into the previous text). */
   addedCharacters: number;
+  /** False when an instruction reply did not hold the quoted tail, so nothing of it joined. */
+  replyPlaced: boolean;
 }
 
 /**
@@ -29,12 +31,14 @@ export function joinChunk(
     strategy === 'prefill'
       ? { keepPrevious: prefillText(documentSoFar).length, chunkFrom: 0, chunkTo: chunk.length }
       : instructionSeam(documentSoFar, chunk, config.maxTokensPerRound);
-  const cut = cutAtStopSequence(documentSoFar, chunk, joined, config.stopSequences);
-  const seam = cut ?? joined;
+  const placed = joined ?? unchanged(documentSoFar, chunk);
+  const cut = cutAtStopSequence(documentSoFar, chunk, placed, config.stopSequences);
+  const seam = cut ?? placed;
   return {
     seam,
     stoppedAtSequence: cut !== undefined,
     addedCharacters: seam.keepPrevious + (seam.chunkTo - seam.chunkFrom) - documentSoFar.length,
+    replyPlaced: joined !== undefined,
   };
 }
 
@@ -69,20 +73,29 @@ export function checkSeam(seam: SeamRule, documentLength: number, chunkLength: n
   }
 }
 
+/** The seam that leaves the document as it was. */
+function unchanged(documentSoFar: string, chunk: string): SeamRule {
+  return { keepPrevious: documentSoFar.length, chunkFrom: chunk.length, chunkTo: chunk.length };
+}
+
 /**
  * The seam of an instruction round: the document is kept up to the resume point and the reply joins from
  * where it repeats the quoted tail. A reply that does not reach past the tail adds nothing, so the
- * document stays as it was (and the next round asks again, strictly).
+ * document stays as it was; one that does not hold the tail at all cannot be placed (undefined), and
+ * the round is asked again, strictly, whatever stop reason the model gave.
  */
-function instructionSeam(documentSoFar: string, chunk: string, maxTokensPerRound: number): SeamRule {
+function instructionSeam(
+  documentSoFar: string,
+  chunk: string,
+  maxTokensPerRound: number,
+): SeamRule | undefined {
   const resume = instructionResumePoint(documentSoFar, maxTokensPerRound);
   // No resume point: the model saw the whole document (or, for white space only, none of it), so what it
   // wrote belongs after exactly that text.
   if (!resume) return { keepPrevious: documentSoFar.length, chunkFrom: 0, chunkTo: chunk.length };
   const at = alignReply(documentSoFar.slice(0, resume.sentLength), resume, chunk);
-  if (at === undefined || chunk.length - at <= resume.tail.trimEnd().length) {
-    return { keepPrevious: documentSoFar.length, chunkFrom: chunk.length, chunkTo: chunk.length };
-  }
+  if (at === undefined) return undefined;
+  if (chunk.length - at <= resume.tail.trimEnd().length) return unchanged(documentSoFar, chunk);
   return { keepPrevious: resume.sentLength, chunkFrom: at, chunkTo: chunk.length };
 }
 

@@ -32,6 +32,11 @@ export interface RoundOutcomeInput {
   stoppedAtSequence: boolean;
   /** Characters the round added to the document (0 or less: nothing visible). */
   visibleCharacters: number;
+  /**
+   * False for an instruction reply the join could not place (it did not hold the quoted tail): such a
+   * reply does not end the document even if the model said it was done; the round is asked again.
+   */
+  replyPlaced: boolean;
   /** The round just done, from 1. */
   round: number;
   maxRounds: number;
@@ -71,9 +76,11 @@ export function endForRefusedCall(error: unknown): RefusedCallEnd | undefined {
     : { status: 'BLOCKED', stopReason: 'content_filtered', failure };
 }
 
-/** The stop-reason policy of DESIGN §6. */
+/** The stop-reason policy (docs/architecture.md, "Stop reasons"). */
 export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
-  const { stopReason, round, maxRounds } = input;
+  const { round, maxRounds } = input;
+  const completes = input.stopReason === 'end_turn' || input.stopReason === 'stop_sequence';
+  const stopReason = completes && !input.replyPlaced ? 'max_tokens' : input.stopReason;
   const madeProgress = input.visibleCharacters > 0;
   const noProgressRounds = madeProgress
     ? 0

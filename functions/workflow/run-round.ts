@@ -203,6 +203,7 @@ function buildRoundRecord(
     // Progress is what the document gained: a reply that is all white space, or all repeated overlap,
     // moves nothing forward and must not loop until maxRounds.
     visibleCharacters: reply.text.trim() === '' ? 0 : joined.addedCharacters,
+    replyPlaced: joined.replyPlaced,
     round,
     maxRounds: job.config.maxRounds,
     noProgressRounds: job.noProgressRounds,

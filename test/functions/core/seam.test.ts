@@ -173,10 +173,16 @@ describe('joinChunk with instruction', () => {
       sent.slice(-30),
       'Unrelated words only.',
     ]) {
-      const { seam, addedCharacters } = joinChunk('instruction', soFar, chunk, BUDGET);
+      const { seam, addedCharacters, replyPlaced } = joinChunk('instruction', soFar, chunk, BUDGET);
       expect(applySeam(soFar, chunk, seam)).toBe(soFar);
       expect(addedCharacters).toBe(0);
+      expect(replyPlaced, JSON.stringify(chunk)).toBe(false);
     }
+    // The tail written again and nothing more is placed, and adds nothing.
+    const tailOnly = soFar.slice(sent.length).trimEnd();
+    const joined = joinChunk('instruction', soFar, tailOnly, BUDGET);
+    expect(joined.replyPlaced).toBe(true);
+    expect(applySeam(soFar, tailOnly, joined.seam)).toBe(soFar);
   });
 
   it('does not take the tail from a repeat of the sent text that holds it by chance', () => {

@@ -15,11 +15,37 @@ const BASE: RoundOutcomeInput = {
   round: 3,
   maxRounds: 10,
   noProgressRounds: 0,
+  replyPlaced: true,
 };
 
 function decide(changes: Partial<RoundOutcomeInput>) {
   return decideAfterRound({ ...BASE, ...changes });
 }
+
+describe('decideAfterRound with an instruction reply that could not be placed', () => {
+  it('asks again instead of completing, and ends with NoProgressError the second time', () => {
+    for (const stopReason of ['end_turn', 'stop_sequence', 'max_tokens'] as const) {
+      expect(decide({ stopReason, visibleCharacters: 0, replyPlaced: false })).toEqual({
+        next: 'continue',
+        noProgressRounds: 1,
+      });
+      expect(
+        decide({ stopReason, visibleCharacters: 0, replyPlaced: false, noProgressRounds: 1 }),
+      ).toMatchObject({
+        next: 'finish',
+        status: 'FAILED',
+        failure: { name: 'NoProgressError' },
+      });
+    }
+  });
+
+  it('still ends BLOCKED when the model refused', () => {
+    expect(decide({ stopReason: 'refusal', visibleCharacters: 0, replyPlaced: false })).toMatchObject({
+      next: 'finish',
+      status: 'BLOCKED',
+    });
+  });
+});
 
 describe('normalizeStopReason', () => {
   it('keeps known and unknown reasons verbatim', () => {
