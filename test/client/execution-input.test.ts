@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../../client/execution-input';
 import { InvalidInputError } from '../../functions/core/errors';
-import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../support/local-services';
+import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../../scenarios/local-services';
 
 let services: LocalServices;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_COMMAND_LINES, runBadCommandLines } from '../reliability/cli-scenarios';
+import { BAD_COMMAND_LINES, runBadCommandLines } from '../../scenarios/cli-scenarios';
 
 /**
  * One case per way the CLI refuses input (usage error, refused at `Initialize job`, refused before the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCliKilledAndResumed, runCliPermanentFailureResumed } from '../reliability/cli-scenarios';
+import { runCliKilledAndResumed, runCliPermanentFailureResumed } from '../../scenarios/cli-scenarios';
 
 describe('longform CLI processes killed or failed mid-job, then resumed', () => {
   it('run and resume killed with SIGKILL mid-job; a last resume writes the exact document', async () => {

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJob } from '../../functions/workflow/start-job';
 import { targetDocument } from '../../local/bedrock-emulator';
-import { runCli as longform } from '../support/cli-process';
+import { runCli as longform } from '../../scenarios/cli-process';
 import {
   driveJob,
   type LocalServices,
   startLocalServices,
   TEST_DEFAULTS,
   TEST_TABLE,
-} from '../support/local-services';
+} from '../../scenarios/local-services';
 
 describe('status and result of offline jobs (--data-dir)', () => {
   it('report a finished job and write back exactly the document run produced', async () => {

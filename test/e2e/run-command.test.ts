@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI_EMULATOR_DOCUMENT_TOKENS } from '../../cli/commands/run';
 import { targetDocument } from '../../local/bedrock-emulator';
-import { runCli as longform } from '../support/cli-process';
+import { runCli as longform } from '../../scenarios/cli-process';
 
 describe('longform run', () => {
   it('writes the multi-round document to --out exactly, with progress on stderr', async () => {

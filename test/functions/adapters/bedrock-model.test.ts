@@ -10,7 +10,7 @@ import {
 } from '../../../functions/core/errors';
 import type { ChatTurn, JobConfig } from '../../../functions/core/job-config';
 import { targetDocument } from '../../../local/bedrock-emulator';
-import { type LocalServices, startLocalServices } from '../../support/local-services';
+import { type LocalServices, startLocalServices } from '../../../scenarios/local-services';
 
 let services: LocalServices;
 beforeAll(async () => {
