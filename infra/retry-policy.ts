@@ -41,7 +41,7 @@ const SHORT_BUDGETS: Record<string, number> = {
 
 /**
  * Retries for the workflow's own steps, in the order Step Functions tries them: the short budgets first,
- * then transient handler errors (DESIGN §7) and Lambda service errors with the full backoff.
+ * then transient handler errors (docs/architecture.md, "Retries") and Lambda service errors with the full backoff.
  */
 export const TRANSIENT_RETRIES: readonly RetryProps[] = [
   ...Object.entries(SHORT_BUDGETS).map(([error, maxAttempts]) => ({

@@ -17,7 +17,7 @@ export abstract class LongformError extends Error {
   }
 }
 
-/** A transient failure: the state machine retries it with backoff and jitter (DESIGN §7). */
+/** A transient failure: the state machine retries it with backoff and jitter (docs/architecture.md, "Retries"). */
 abstract class TransientError extends LongformError {
   readonly retriable = true;
 }

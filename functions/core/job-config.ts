@@ -1,7 +1,7 @@
 /** Which Bedrock Runtime operation a job calls. */
 export type BedrockApi = 'converse' | 'invoke';
 
-/** How a job asks the model to go on after a round stopped at `max_tokens` (DESIGN §5). */
+/** How a job asks the model to go on after a round stopped at `max_tokens` (docs/architecture.md, "Continuation strategies"). */
 export type ContinuationMode = 'prefill' | 'instruction' | 'auto';
 
 /** The strategy a round actually uses: `auto` resolves to one of these. */

@@ -71,7 +71,7 @@ const EXPECTATIONS: Record<string, string> = {
 const ALLOWED_FIELDS = Object.keys(inputSchema.shape);
 
 /**
- * Validates an execution input (DESIGN §3) and applies the stack defaults.
+ * Validates an execution input (docs/architecture.md, "Execution input") and applies the stack defaults.
  * `{ prompt }` becomes a single user turn; sampling fields stay absent unless given.
  * @throws InvalidInputError naming the first field at fault and how to fix it.
  */

@@ -1,5 +1,5 @@
 /**
- * A stop reason from either API, normalized to one vocabulary (DESIGN §6).
+ * A stop reason from either API, normalized to one vocabulary (docs/architecture.md, "Stop reasons").
  * Unknown values are kept verbatim so the job can name them when it fails.
  */
 export type StopReason =

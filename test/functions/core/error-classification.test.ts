@@ -28,7 +28,7 @@ const LLAMA_PREFILL =
 const TRAILING_WHITESPACE =
   'The model returned the following errors: messages: final assistant content cannot end with trailing whitespace';
 
-/** [exception name, HTTP status, Longform error name, retriable]: bedrock-facts.md's table and a few more. */
+/** [exception name, HTTP status, Longform error name, retriable]: Bedrock's documented exceptions (docs/architecture.md, "Retries") and a few more. */
 const EXCEPTIONS: [string, number, string, boolean][] = [
   ['ThrottlingException', 429, 'BedrockThrottlingError', true],
   ['ServiceQuotaExceededException', 400, 'BedrockThrottlingError', true],
