@@ -84,7 +84,7 @@ async function runDirect(callModel: CallModel, input: ReturnType<typeof jobInput
     const strategy = chooseRoundStrategy(config.continuation, recorded, document, noProgressRounds);
     const conversation = buildConversation(config, document, strategy, { strict: noProgressRounds > 0 });
     const reply = await callModel(config, conversation);
-    const joined = joinChunk(strategy, document, reply.text, config);
+    const joined = joinChunk(strategy, document, reply.text, config, { strict: noProgressRounds > 0 });
     const decision = decideAfterRound({
       stopReason: joined.stoppedAtSequence ? 'stop_sequence' : reply.stopReason,
       stoppedAtSequence: joined.stoppedAtSequence,

@@ -135,7 +135,8 @@ function runDocument(scenario: Scenario, api: Api, seed: number): DocumentResult
   let regeneratedTokens = 0;
   let round = 1;
   for (; round <= MAX_ROUNDS; round++) {
-    const turns = buildConversation(config, document, scenario.strategy, { strict: noProgressRounds > 0 });
+    const ask = { strict: noProgressRounds > 0 };
+    const turns = buildConversation(config, document, scenario.strategy, ask);
     const conversation = asEmulatorConversation(api, config, turns);
     validateConversation(api, resolved.model, conversation, maxTokensPerRound);
     const reply = generateContinuation({
@@ -145,7 +146,7 @@ function runDocument(scenario: Scenario, api: Api, seed: number): DocumentResult
     });
     outputTokens += reply.outputTokens;
     if (scenario.strategy === 'instruction') {
-      const resume = instructionResumePoint(document, maxTokensPerRound);
+      const resume = instructionResumePoint(document, maxTokensPerRound, ask.strict);
       if (resume) {
         // The model writes the quoted tail again: the tokens from the resume point to the tail's end
         // (counted on the target, which a document gone wrong may outgrow).
@@ -153,7 +154,7 @@ function runDocument(scenario: Scenario, api: Api, seed: number): DocumentResult
         for (let p = resume.sentLength; p < tailEnd; p = tokenEnd(target, p)) regeneratedTokens++;
       }
     }
-    const joined = joinChunk(scenario.strategy, document, reply.text, config);
+    const joined = joinChunk(scenario.strategy, document, reply.text, config, ask);
     document = applySeam(document, reply.text, joined.seam);
     const decision = decideAfterRound({
       stopReason: reply.stopReason,

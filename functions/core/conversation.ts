@@ -86,13 +86,14 @@ export function buildConversation(
   if (strategy === 'prefill') {
     turns.push({ role: 'assistant', text: prefillText(documentSoFar) });
   } else if (documentSoFar.trim() !== '') {
-    const resume = instructionResumePoint(documentSoFar, config.maxTokensPerRound);
+    const strict = options.strict === true;
+    const resume = instructionResumePoint(documentSoFar, config.maxTokensPerRound, strict);
     // With little text the sent part may be only white space: mergeTurns drops it, and the quote is all.
     turns.push(
       { role: 'assistant', text: documentSoFar.slice(0, resume?.sentLength) },
       {
         role: 'user',
-        text: resume ? resumeInstruction(resume.tail, options.strict === true) : CONTINUE_INSTRUCTION,
+        text: resume ? resumeInstruction(resume.tail, strict) : CONTINUE_INSTRUCTION,
       },
     );
   }

@@ -44,23 +44,30 @@ const WHITE_SPACE = /\s/;
 
 /**
  * The resume point of an instruction round after `documentSoFar`, or undefined when the document has no
- * text yet (nothing to resume) or the round is smaller than {@link MIN_RESUME_TOKENS}. The tail aims at {@link TARGET_TAIL_CHARS} characters starting a word,
- * and reaches further back while it also occurs just before the cut (repeated lines). Small rounds get a
- * shorter tail, so every round still adds text: at most half the round's output budget, counting one
- * character per token, the fewest a token holds. A document with little text may be sent without any
- * (the tail is all of it), and the cut never goes back more than {@link MAX_REWIND_CHARS} from the end
- * of the text.
+ * text yet (nothing to resume) or the round is smaller than {@link MIN_RESUME_TOKENS}. The tail aims at
+ * {@link TARGET_TAIL_CHARS} characters starting a word, and reaches further back while it also occurs
+ * just before the cut (repeated lines). Small rounds get a shorter tail, so every round still adds text:
+ * at most half the round's output budget, counting one character per token, the fewest a token holds.
+ * `strict` (the round asked again after one that added nothing) lets the tail use all but one character
+ * per token, if that is what makes it unique. A document with little text may be sent without any (the
+ * tail is all of it), and the cut never goes back more than {@link MAX_REWIND_CHARS} from the end of the
+ * text.
  */
 export function instructionResumePoint(
   documentSoFar: string,
   maxTokensPerRound: number,
+  strict = false,
 ): ResumePoint | undefined {
   const textStart = documentSoFar.length - documentSoFar.trimStart().length;
   const textEnd = documentSoFar.trimEnd().length;
   if (textEnd <= textStart || maxTokensPerRound < MIN_RESUME_TOKENS) return undefined;
   const halfBudget = Math.max(1, Math.floor(maxTokensPerRound / 2));
   const tailChars = Math.min(TARGET_TAIL_CHARS, halfBudget);
-  const earliest = Math.max(textStart, textEnd - Math.min(MAX_REWIND_CHARS, Math.max(tailChars, halfBudget)));
+  const longestTail = strict ? Math.max(1, maxTokensPerRound - 1) : halfBudget;
+  const earliest = Math.max(
+    textStart,
+    textEnd - Math.min(MAX_REWIND_CHARS, Math.max(tailChars, longestTail)),
+  );
   const latest = Math.max(earliest, textEnd - tailChars);
   const window = Math.min(WORD_START_WINDOW, 2 * tailChars);
   const isWordStart = (p: number): boolean => p === textStart || isWhiteSpace(documentSoFar, p - 1);

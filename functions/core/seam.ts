@@ -1,4 +1,4 @@
-import { prefillText } from './conversation';
+import { type ConversationOptions, prefillText } from './conversation';
 import { CorruptDocumentError } from './errors';
 import type { ContinuationStrategy, JobConfig } from './job-config';
 import { alignReply } from './reply-alignment';
@@ -19,18 +19,20 @@ export interface JoinResult {
 /**
  * Decides how a round's raw `chunk` joins `documentSoFar` under the strategy that produced it
  * (docs/architecture.md, "Continuation strategies"), then ends the document at the earliest stop
- * sequence that the seam created. `config` must be the one the round's conversation was built with.
+ * sequence that the seam created. `config` and `options` must be those the round's conversation was
+ * built with.
  */
 export function joinChunk(
   strategy: ContinuationStrategy,
   documentSoFar: string,
   chunk: string,
   config: Pick<JobConfig, 'stopSequences' | 'maxTokensPerRound'>,
+  options: ConversationOptions = {},
 ): JoinResult {
   const joined =
     strategy === 'prefill'
       ? { keepPrevious: prefillText(documentSoFar).length, chunkFrom: 0, chunkTo: chunk.length }
-      : instructionSeam(documentSoFar, chunk, config.maxTokensPerRound);
+      : instructionSeam(documentSoFar, chunk, config.maxTokensPerRound, options.strict === true);
   const placed = joined ?? unchanged(documentSoFar, chunk);
   const cut = cutAtStopSequence(documentSoFar, chunk, placed, config.stopSequences);
   const seam = cut ?? placed;
@@ -88,8 +90,9 @@ function instructionSeam(
   documentSoFar: string,
   chunk: string,
   maxTokensPerRound: number,
+  strict: boolean,
 ): SeamRule | undefined {
-  const resume = instructionResumePoint(documentSoFar, maxTokensPerRound);
+  const resume = instructionResumePoint(documentSoFar, maxTokensPerRound, strict);
   // No resume point: the model saw the whole document (or, for white space only, none of it), so what it
   // wrote belongs after exactly that text.
   if (!resume) return { keepPrevious: documentSoFar.length, chunkFrom: 0, chunkTo: chunk.length };

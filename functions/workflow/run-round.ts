@@ -1,6 +1,6 @@
 import type { TimedReply } from '../adapters/bedrock-model';
 import type { JobStore } from '../adapters/job-store';
-import { buildConversation, chooseRoundStrategy } from '../core/conversation';
+import { buildConversation, type ConversationOptions, chooseRoundStrategy } from '../core/conversation';
 import { JobNotFoundError, LongformError, PrefillRejectedError } from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
 import { nextStep, planRound } from '../core/job-lifecycle';
@@ -170,10 +170,7 @@ async function callModelWithStrategy(
     job.noProgressRounds,
   );
   try {
-    // After a round that added nothing (an instruction reply that could not be placed, say), ask strictly.
-    const conversation = buildConversation(job.config, documentSoFar, strategy, {
-      strict: job.noProgressRounds > 0,
-    });
+    const conversation = buildConversation(job.config, documentSoFar, strategy, askOptions(job));
     const reply = await callModel(job.config, conversation);
     return { reply, strategy, switched: false };
   } catch (error) {
@@ -183,9 +180,15 @@ async function callModelWithStrategy(
       throw error;
     }
     await store.switchToInstruction(job.jobId, round);
-    const reply = await callModel(job.config, buildConversation(job.config, documentSoFar, 'instruction'));
+    const conversation = buildConversation(job.config, documentSoFar, 'instruction', askOptions(job));
+    const reply = await callModel(job.config, conversation);
     return { reply, strategy: 'instruction', switched: true };
   }
+}
+
+/** After a round that added nothing (an instruction reply that could not be placed, say), ask strictly. */
+function askOptions(job: JobRecord): ConversationOptions {
+  return { strict: job.noProgressRounds > 0 };
 }
 
 function buildRoundRecord(
@@ -195,7 +198,7 @@ function buildRoundRecord(
   documentSoFar: string,
   reply: TimedReply,
 ): RoundRecord {
-  const joined = joinChunk(strategy, documentSoFar, reply.text, job.config);
+  const joined = joinChunk(strategy, documentSoFar, reply.text, job.config, askOptions(job));
   const stopReason = joined.stoppedAtSequence ? 'stop_sequence' : reply.stopReason;
   const decision = decideAfterRound({
     stopReason,

@@ -48,6 +48,14 @@ describe('instructionResumePoint', () => {
     expect(tail.length).toBeGreaterThan(row.length);
   });
 
+  it('reaches back further when asked strictly, to find a tail a small round could not make unique', () => {
+    const document = 'The machine was made of stone stone';
+    expect(instructionResumePoint(document, 12)).toMatchObject({ tail: 'stone', unique: false });
+    const strict = instructionResumePoint(document, 12, true);
+    expect(strict?.unique).toBe(true);
+    expect(strict?.tail.length).toBeLessThanOrEqual(11);
+  });
+
   it('quotes all of a document with too little text to keep some, and nothing of white space alone', () => {
     expect(instructionResumePoint('\n\nHi', 1000)).toEqual({ sentLength: 2, tail: 'Hi', unique: true });
     expect(instructionResumePoint(' \n\t', 1000)).toBeUndefined();
