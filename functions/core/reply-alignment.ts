@@ -6,6 +6,11 @@ import type { ResumePoint } from './resume-point';
  * anything longer before the tail is more likely a reply that ignored the instruction.
  */
 const MAX_UNKNOWN_PREFIX_CHARS = 400;
+/**
+ * Shortest tail found after an unknown prefix. A shorter one (a small round's "continu") turns up inside
+ * chatter by chance ("I'll continue from…"), so it must follow a prefix of a known shape.
+ */
+const MIN_TAIL_AFTER_UNKNOWN_PREFIX = 16;
 /** Longest line taken as a line of chatter before the continuation. */
 const MAX_CHATTER_LINE_CHARS = 300;
 const LEADING_WHITE_SPACE = /^\s*/;
@@ -50,6 +55,7 @@ export function alignReply(sentText: string, resume: ResumePoint, reply: string)
     if (
       firstUnknown === undefined &&
       resume.unique &&
+      anchor.length >= MIN_TAIL_AFTER_UNKNOWN_PREFIX &&
       at <= MAX_UNKNOWN_PREFIX_CHARS &&
       !sentText.includes(reply.slice(skipWhiteSpace(reply, 0), at + anchor.length))
     ) {

@@ -33,6 +33,13 @@ describe('alignReply', () => {
     expect(alignReply(SENT, RESUME, `${'x'.repeat(500)} ${CONTINUATION}`)).toBeUndefined();
   });
 
+  it('does not take a short tail from inside chatter of an unknown shape', () => {
+    const sent = '# Ledger Harbor\n\nLedger ';
+    const resume = { sentLength: sent.length, tail: 'continu', unique: true };
+    expect(alignReply(sent, resume, "Of course. I'll continue from w")).toBeUndefined();
+    expect(alignReply(sent, resume, "Of course. I'll go on:\n\ncontinuation river")).toBe(24);
+  });
+
   it('finds nothing in a reply without the tail', () => {
     expect(alignReply(SENT, RESUME, 'pool.drain()\n```')).toBeUndefined();
     expect(alignReply(SENT, RESUME, 'fill(tide')).toBeUndefined();
