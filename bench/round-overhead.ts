@@ -11,7 +11,9 @@
  * 4. CLI start-up time for `--help`.
  */
 // Dummy local credentials, quiet Powertools and the Node 20 polyfill, as for the test suites.
-import '../test/setup-env';
+// The bench brings its own local servers, clients and credentials; this only quiets the SDK's Node 20
+// notice, as the CLI does.
+import '../cli/process-setup';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';

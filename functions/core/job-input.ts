@@ -3,6 +3,7 @@ import { InvalidInputError } from './errors';
 import type { ChatTurn, JobConfig, JobDefaults } from './job-config';
 import { MODEL_ID_OR_ARN } from './model-id';
 import { isAnthropicModel, maxOutputTokensFor, samplingRuleFor } from './model-limits';
+import { utf8Length } from './utf8';
 
 /**
  * Upper bound of `maxRounds`. A Standard execution's history holds 25,000 events. A round costs 7
@@ -211,16 +212,6 @@ function checkTextSize(messages: readonly ChatTurn[], system: string | undefined
       `prompt, system and messages together must be at most ${MAX_INPUT_TEXT_BYTES} UTF-8 bytes (got ${bytes}); shorten them`,
     );
   }
-}
-
-/** UTF-8 length without Buffer/TextEncoder allocation: lone surrogates count as U+FFFD (3 bytes). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 function toInvalidInput(issue: z.core.$ZodIssue | undefined): InvalidInputError {

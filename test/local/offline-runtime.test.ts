@@ -1,29 +1,10 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { jobKey, PARTITION_KEY } from '../../functions/adapters/job-table-keys';
 import { targetDocument } from '../../local/bedrock-emulator';
-import { LOCAL_TABLE_NAME, OfflineRuntime } from '../../local/offline-runtime';
+import { OfflineRuntime } from '../../local/offline-runtime';
 import { runExecution } from '../../scenarios/offline-jobs';
+import { storedItemCount } from '../../scenarios/shared-store';
 
 const HAIKU = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
-
-/** Items under a job's partition key in a runtime's table, read beneath the job store. */
-async function storedItems(runtime: OfflineRuntime, jobId: string): Promise<number> {
-  const table = runtime.createTableClient();
-  try {
-    const { Count } = await table.send(
-      new QueryCommand({
-        TableName: LOCAL_TABLE_NAME,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': PARTITION_KEY },
-        ExpressionAttributeValues: { ':pk': { S: jobKey(jobId) } },
-      }),
-    );
-    return Count ?? 0;
-  } finally {
-    table.destroy();
-  }
-}
 
 describe('OfflineRuntime', () => {
   it('runs side by side with another runtime, each with its own configuration, leaving process.env alone', async () => {
@@ -51,8 +32,8 @@ describe('OfflineRuntime', () => {
       const refused = await runExecution(capped, 'other-model', { prompt: 'x', modelId: `${HAIKU}-x` });
       expect(refused.outcome).toMatchObject({ status: 'FAILED', error: 'InvalidInputError' });
       expect(refused.outcome.cause).toMatch(/modelId/);
-      expect(await storedItems(capped, 'other-model')).toBe(0);
-      expect(await storedItems(capped, 'same-id')).toBeGreaterThan(0);
+      expect(await storedItemCount(capped, 'other-model')).toBe(0);
+      expect(await storedItemCount(capped, 'same-id')).toBeGreaterThan(0);
     } finally {
       await capped.stop();
       await open.stop();
