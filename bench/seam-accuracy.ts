@@ -2,6 +2,7 @@
 // core (conversation, request builders for both APIs, join, stop policy) against the emulator's request
 // validation and model, in process, so thousands of documents run in minutes.
 // Run: npx tsx bench/seam-accuracy.ts [documents per row]   (CI: npx tsx bench/seam-accuracy.ts 40)
+// Exits 1 when a row lost or added text, or a prefill row is not exact.
 import { buildAnthropicBody, buildConverseRequest } from '../functions/core/bedrock-request';
 import { buildConversation } from '../functions/core/conversation';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../functions/core/job-config';
@@ -246,6 +247,8 @@ function row(name: string, tallies: RowTallies): Record<string, string | number>
 
 const started = performance.now();
 const rows: Record<string, string | number>[] = [];
+/** Rows that break what the join promises: text lost or added, or a prefill document not exact. */
+const broken: string[] = [];
 for (const scenario of SCENARIOS) {
   for (const api of ['converse', 'invoke'] as const) {
     const tallies: RowTallies = { all: emptyTally(), larger: emptyTally(), near1000: emptyTally() };
@@ -256,7 +259,12 @@ for (const scenario of SCENARIOS) {
       if (result.roundTokens >= NEAR_1000[0] && result.roundTokens <= NEAR_1000[1])
         add(tallies.near1000, result);
     }
-    rows.push(row(`${scenario.name} (${api})`, tallies));
+    const name = `${scenario.name} (${api})`;
+    rows.push(row(name, tallies));
+    const { all } = tallies;
+    if (all.lostText + all.extraText > 0 || (scenario.strategy === 'prefill' && all.exact < all.documents)) {
+      broken.push(name);
+    }
   }
 }
 console.log(
@@ -265,3 +273,7 @@ console.log(
 );
 console.table(rows);
 console.log(`${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (broken.length > 0) {
+  console.error(`Rows that lost or added text, or prefill rows not exact: ${broken.join('; ')}`);
+  process.exitCode = 1;
+}
