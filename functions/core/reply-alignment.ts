@@ -14,6 +14,7 @@ const MIN_TAIL_AFTER_UNKNOWN_PREFIX = 16;
 /** Longest line taken as a line of chatter before the continuation. */
 const MAX_CHATTER_LINE_CHARS = 300;
 const LEADING_WHITE_SPACE = /^\s*/;
+const WHITE_SPACE = /\s/;
 const BLANK_LINE_AFTER = /^[^\r\n]*\r?\n(?:[ \t]*\r?\n)+/;
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})[^\r\n]*/gm;
 
@@ -38,16 +39,22 @@ export function alignReply(sentText: string, resume: ResumePoint, reply: string)
   const openFence = openFenceLine(sentText);
   let firstUnknown: number | undefined;
   let explained: number | undefined;
+  // The tail ended in white space (a word or line was complete): the copy must end there too, or "```"
+  // would be found at the start of "```sh".
+  const endsWord = anchor.length < resume.tail.length;
   for (let at = reply.indexOf(anchor); at !== -1; at = reply.indexOf(anchor, at + 1)) {
+    const after = reply.charAt(at + anchor.length);
+    if (endsWord && after !== '' && !WHITE_SPACE.test(after)) continue;
     const prefix = reply.slice(0, at);
     const plain = explainsPrefix(sentText, openFence, prefix, false);
     if (plain || explainsPrefix(sentText, openFence, prefix, true)) {
       if (resume.unique) return at;
-      // A tail the sent text also ends with ("stone stone"): a repeat of the sent text before it cannot
-      // be told from the document's own text, so any reading of the reply as a repeat makes it
-      // ambiguous, and placing it either way could lose or double text.
-      if (!plain) return undefined;
-      explained ??= at;
+      // A tail the sent text also holds ("stone stone"): a repeat of the sent text cannot be told from
+      // the document's own text, so a reply that reads as one anywhere (a repeat before the tail, the
+      // tail found twice, a reply that is all text already sent) is ambiguous, and placing it either
+      // way could lose or double text.
+      if (!plain || explained !== undefined || sentText.includes(reply.slice(at).trimEnd())) return undefined;
+      explained = at;
       continue;
     }
     // Unknown text before the tail counts only if it is not the sent text again (a repeat cut short by

@@ -40,6 +40,21 @@ describe('alignReply', () => {
     expect(alignReply(sent, resume, "Of course. I'll go on:\n\ncontinuation river")).toBe(24);
   });
 
+  it('finds a tail that ended a word or line only where the copy ends it too', () => {
+    const sent = '```sh\nnpm test\n';
+    const resume = { sentLength: sent.length, tail: '```\n', unique: false };
+    expect(alignReply(sent, resume, '```\n\nAfter the code')).toBe(0);
+    // "```" at the start of "```sh" is not the closing fence: the reply reopened the fence first.
+    expect(alignReply(sent, resume, '```sh\n```\n\nAfter the code')).toBe(6);
+  });
+
+  it('does not place a reply made only of text already sent when the tail is not unique', () => {
+    const sent = 'Meadow of boundary token willow and more words in between ';
+    const resume = { sentLength: sent.length, tail: 'wi', unique: false };
+    expect(alignReply(sent, resume, 'willow and more')).toBeUndefined();
+    expect(alignReply(sent, resume, 'window machine')).toBe(0);
+  });
+
   it('finds nothing in a reply without the tail', () => {
     expect(alignReply(SENT, RESUME, 'pool.drain()\n```')).toBeUndefined();
     expect(alignReply(SENT, RESUME, 'fill(tide')).toBeUndefined();
