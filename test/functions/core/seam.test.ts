@@ -129,40 +129,34 @@ describe('joinChunk with instruction', () => {
     });
   }
 
-  it('keeps the text of a document that repeats its lines', () => {
-    const table = '| Item | Count |\n| --- | --- |\n| tide | 2 |\n| tide | 2 |\n| tide | 2 |\n| reef | 4 |';
-    for (const at of codePointCuts(table)) {
-      const round = resumedRound(table, at);
-      const joined = applySeam(
-        round.soFar,
-        round.rest,
-        joinChunk('instruction', round.soFar, round.rest, BUDGET).seam,
-      );
-      expect(joined, `cut at ${at}`).toBe(table);
+  /** Every cut of `text`, resumed by a reply that begins with the quoted tail, joins back to `text`. */
+  function expectEveryCutJoinsBack(text: string): void {
+    for (const at of codePointCuts(text)) {
+      const round = resumedRound(text, at);
+      const { seam } = joinChunk('instruction', round.soFar, round.rest, BUDGET);
+      expect(applySeam(round.soFar, round.rest, seam), `cut at ${at}`).toBe(text);
     }
+  }
+
+  it('keeps the text of a document that repeats its lines', () => {
+    expectEveryCutJoinsBack(
+      '| Item | Count |\n| --- | --- |\n| tide | 2 |\n| tide | 2 |\n| tide | 2 |\n| reef | 4 |',
+    );
   });
 
   it('keeps a repeated line when the model also repeats one', () => {
     const refrain = 'Check the anchor twice.';
     const text = `Intro line here.\n\n${refrain}\n\n${refrain}\n\n${refrain}\n\nDone with the refrain.`;
     const round = resumedRound(text, text.lastIndexOf(refrain) + 8);
-    const chunk = refrain.slice(0, 0) + round.sent.slice(round.sent.lastIndexOf('\n') + 1) + round.rest;
+    // The model restarts the cut line, which is a copy of the line before it.
+    const chunk = round.sent.slice(round.sent.lastIndexOf('\n') + 1) + round.rest;
     expect(applySeam(round.soFar, chunk, joinChunk('instruction', round.soFar, chunk, BUDGET).seam)).toBe(
       text,
     );
   });
 
   it('keeps document lines that read like chatter', () => {
-    const text = 'Intro paragraph of the guide.\n\nHere is the plan:\n\n- step one\n- step two';
-    for (const at of codePointCuts(text)) {
-      const round = resumedRound(text, at);
-      const joined = applySeam(
-        round.soFar,
-        round.rest,
-        joinChunk('instruction', round.soFar, round.rest, BUDGET).seam,
-      );
-      expect(joined, `cut at ${at}`).toBe(text);
-    }
+    expectEveryCutJoinsBack('Intro paragraph of the guide.\n\nHere is the plan:\n\n- step one\n- step two');
   });
 
   it('keeps the document unchanged when the reply never reaches past the tail', () => {
