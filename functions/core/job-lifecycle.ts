@@ -1,5 +1,5 @@
 import type { ContinuationStrategy } from './job-config';
-import type { JobFailure, JobRecord } from './job-record';
+import { addUsage, type JobFailure, type JobRecord } from './job-record';
 import type { JobStatus } from './job-status';
 import type { RoundRecord } from './round-record';
 import type { StopReason } from './stop-reason';
@@ -42,10 +42,7 @@ export function advanceTransition(job: JobRecord, record: RoundRecord, at: strin
       nextRound: record.round + 1,
       documentCharacters: record.documentCharacters,
       noProgressRounds: decision.noProgressRounds,
-      usage: {
-        inputTokens: job.usage.inputTokens + record.usage.inputTokens,
-        outputTokens: job.usage.outputTokens + record.usage.outputTokens,
-      },
+      usage: addUsage(job.usage, record.usage),
       stopReason: record.stopReason,
       status: decision.next === 'finish' ? decision.status : 'RUNNING',
       ...(decision.next === 'finish' && decision.failure ? { failure: decision.failure } : {}),

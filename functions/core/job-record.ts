@@ -2,10 +2,37 @@ import type { ContinuationStrategy, JobConfig } from './job-config';
 import type { JobStatus } from './job-status';
 import type { StopReason } from './stop-reason';
 
-/** Token counts summed over a job's rounds. */
+/**
+ * Token counts of one round, or summed over a job's rounds. `inputTokens` is the input Bedrock did not
+ * read from or write to its prompt cache (Converse's `inputTokens`, Anthropic's `input_tokens`); all input
+ * is `inputTokens + cacheReadInputTokens + cacheWriteInputTokens`. The cache counts are absent on records
+ * stored before prompt caching (read as 0, see {@link addUsage}).
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Input read from the prompt cache (billed at a tenth of the input price). */
+  cacheReadInputTokens?: number;
+  /** Input written to the prompt cache (billed above the input price). */
+  cacheWriteInputTokens?: number;
+}
+
+/** Usage with all four counts, zero. */
+export const NO_USAGE: Required<Usage> = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadInputTokens: 0,
+  cacheWriteInputTokens: 0,
+};
+
+/** The sum of two usages, each count present (an absent cache count is 0). */
+export function addUsage(a: Usage, b: Usage): Required<Usage> {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadInputTokens: (a.cacheReadInputTokens ?? 0) + (b.cacheReadInputTokens ?? 0),
+    cacheWriteInputTokens: (a.cacheWriteInputTokens ?? 0) + (b.cacheWriteInputTokens ?? 0),
+  };
 }
 
 /** Why a job ended without completing: the error name the execution fails with, and a message. */
@@ -53,7 +80,7 @@ export function newJobRecord(
     nextRound: 1,
     documentCharacters: 0,
     noProgressRounds: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
+    usage: { ...NO_USAGE },
     createdAt: at,
     updatedAt: at,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BedrockModelError } from './errors';
+import type { Usage } from './job-record';
 import type { StopReason } from './stop-reason';
 import { normalizeStopReason } from './stop-reason-policy';
 
@@ -8,8 +9,8 @@ export interface ModelReply {
   /** The visible text: all text blocks, concatenated in order (thinking and other blocks left out). */
   text: string;
   stopReason: StopReason;
-  inputTokens: number;
-  outputTokens: number;
+  /** Token counts as Bedrock reported them, each present (0 when the response left one out). */
+  usage: Required<Usage>;
 }
 
 const tokenCount = z.number().int().nonnegative().optional();
@@ -19,13 +20,27 @@ const converseOutputSchema = z.looseObject({
     message: z.looseObject({ content: z.array(z.looseObject({ text: z.unknown().optional() })) }),
   }),
   stopReason: z.string().nullish(),
-  usage: z.looseObject({ inputTokens: tokenCount, outputTokens: tokenCount }).nullish(),
+  usage: z
+    .looseObject({
+      inputTokens: tokenCount,
+      outputTokens: tokenCount,
+      cacheReadInputTokens: tokenCount,
+      cacheWriteInputTokens: tokenCount,
+    })
+    .nullish(),
 });
 
 const anthropicResponseSchema = z.looseObject({
   content: z.array(z.looseObject({ type: z.string(), text: z.unknown().optional() })),
   stop_reason: z.string().nullish(),
-  usage: z.looseObject({ input_tokens: tokenCount, output_tokens: tokenCount }).nullish(),
+  usage: z
+    .looseObject({
+      input_tokens: tokenCount,
+      output_tokens: tokenCount,
+      cache_read_input_tokens: tokenCount,
+      cache_creation_input_tokens: tokenCount,
+    })
+    .nullish(),
 });
 
 /**
@@ -42,8 +57,12 @@ export function parseConverseOutput(output: unknown): ModelReply {
       .map((block) => (typeof block.text === 'string' ? block.text : ''))
       .join(''),
     stopReason: normalizeStopReason(data.stopReason),
-    inputTokens: data.usage?.inputTokens ?? 0,
-    outputTokens: data.usage?.outputTokens ?? 0,
+    usage: {
+      inputTokens: data.usage?.inputTokens ?? 0,
+      outputTokens: data.usage?.outputTokens ?? 0,
+      cacheReadInputTokens: data.usage?.cacheReadInputTokens ?? 0,
+      cacheWriteInputTokens: data.usage?.cacheWriteInputTokens ?? 0,
+    },
   };
 }
 
@@ -60,8 +79,12 @@ export function parseAnthropicResponse(body: unknown): ModelReply {
       .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : ''))
       .join(''),
     stopReason: normalizeStopReason(data.stop_reason),
-    inputTokens: data.usage?.input_tokens ?? 0,
-    outputTokens: data.usage?.output_tokens ?? 0,
+    usage: {
+      inputTokens: data.usage?.input_tokens ?? 0,
+      outputTokens: data.usage?.output_tokens ?? 0,
+      cacheReadInputTokens: data.usage?.cache_read_input_tokens ?? 0,
+      cacheWriteInputTokens: data.usage?.cache_creation_input_tokens ?? 0,
+    },
   };
 }
 

@@ -217,7 +217,7 @@ function buildRoundRecord(
     strategy,
     seam: joined.seam,
     stopReason,
-    usage: { inputTokens: reply.inputTokens, outputTokens: reply.outputTokens },
+    usage: reply.usage,
     latencyMs: reply.latencyMs,
     documentCharacters: documentSoFar.length + joined.addedCharacters,
     decision,

@@ -40,8 +40,8 @@ describe('generateReply against the emulator', () => {
     expect(targetDocument({ prompt: PROMPT }).startsWith(reply.text)).toBe(true);
     expect(reply.text.length).toBeGreaterThan(50);
     expect(reply.stopReason).toBe('max_tokens');
-    expect(reply.outputTokens).toBe(50);
-    expect(reply.inputTokens).toBeGreaterThan(0);
+    expect(reply.usage.outputTokens).toBe(50);
+    expect(reply.usage.inputTokens).toBeGreaterThan(0);
     expect(reply.latencyMs).toBeGreaterThanOrEqual(0);
   });
 

@@ -111,7 +111,12 @@ describe('JobStore on local DynamoDB', () => {
     const advanced = await services.store.advanceJob(job as JobRecord, record, '');
     expect(advanced).toEqual(await services.store.getJob('store-4'));
     expect(advanced?.nextRound).toBe(2);
-    expect(advanced?.usage).toEqual({ inputTokens: 3, outputTokens: 4 });
+    expect(advanced?.usage).toEqual({
+      inputTokens: 3,
+      outputTokens: 4,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    });
     expect(advanced?.documentCharacters).toBe(5);
     expect(advanced?.status).toBe('RUNNING');
     expect(await services.store.advanceJob(job as JobRecord, record, '')).toBeUndefined();

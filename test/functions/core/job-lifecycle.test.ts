@@ -39,7 +39,7 @@ const round = (decision: RoundDecision): RoundRecord => ({
   strategy: 'prefill',
   seam: { keepPrevious: 0, chunkFrom: 0, chunkTo: 4 },
   stopReason: 'max_tokens',
-  usage: { inputTokens: 1, outputTokens: 2 },
+  usage: { inputTokens: 1, outputTokens: 2, cacheReadInputTokens: 300, cacheWriteInputTokens: 40 },
   latencyMs: 5,
   documentCharacters: 40,
   decision,
@@ -72,7 +72,7 @@ describe('advanceTransition', () => {
       status: 'RUNNING',
       documentCharacters: 40,
       noProgressRounds: 1,
-      usage: { inputTokens: 11, outputTokens: 22 },
+      usage: { inputTokens: 11, outputTokens: 22, cacheReadInputTokens: 300, cacheWriteInputTokens: 40 },
     });
     expect(transition.set.failure).toBeUndefined();
     expect(transition.remove).toEqual(['lastError']);

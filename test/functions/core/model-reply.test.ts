@@ -17,14 +17,19 @@ describe('parseConverseOutput', () => {
         },
       },
       stopReason: 'max_tokens',
-      usage: { inputTokens: 12, outputTokens: 10, totalTokens: 22 },
+      usage: {
+        inputTokens: 12,
+        outputTokens: 10,
+        totalTokens: 2070,
+        cacheReadInputTokens: 2000,
+        cacheWriteInputTokens: 48,
+      },
       metrics: { latencyMs: 5 },
     });
     expect(reply).toEqual({
       text: 'Hello world 😀',
       stopReason: 'max_tokens',
-      inputTokens: 12,
-      outputTokens: 10,
+      usage: { inputTokens: 12, outputTokens: 10, cacheReadInputTokens: 2000, cacheWriteInputTokens: 48 },
     });
   });
 
@@ -32,8 +37,7 @@ describe('parseConverseOutput', () => {
     expect(parseConverseOutput({ output: { message: { role: 'assistant', content: [] } } })).toEqual({
       text: '',
       stopReason: 'unknown',
-      inputTokens: 0,
-      outputTokens: 0,
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
     });
   });
 
@@ -59,9 +63,18 @@ describe('parseAnthropicResponse', () => {
       ],
       stop_reason: 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: 3, output_tokens: 4, cache_read_input_tokens: 0 },
+      usage: {
+        input_tokens: 3,
+        output_tokens: 4,
+        cache_read_input_tokens: 1500,
+        cache_creation_input_tokens: 7,
+      },
     });
-    expect(reply).toEqual({ text: '第一段', stopReason: 'end_turn', inputTokens: 3, outputTokens: 4 });
+    expect(reply).toEqual({
+      text: '第一段',
+      stopReason: 'end_turn',
+      usage: { inputTokens: 3, outputTokens: 4, cacheReadInputTokens: 1500, cacheWriteInputTokens: 7 },
+    });
   });
 
   it('keeps an unknown stop reason and treats null as unknown', () => {
