@@ -104,7 +104,7 @@ async function send(
  * Bedrock's "not found" and "access denied" messages do not say which model they mean; a job names one,
  * so the error does too (the fix is usually the model id or its model access).
  */
-function withModelId(error: LongformError, modelId: string): LongformError {
+export function withModelId(error: LongformError, modelId: string): LongformError {
   if (error instanceof BedrockModelNotFoundError) {
     return new BedrockModelNotFoundError(`modelId ${modelId}: ${error.message}`, { cause: error.cause });
   }

@@ -13,6 +13,12 @@ import type { StopReason } from './stop-reason';
 /** Rounds in a row without visible text that end a job (thinking can eat the whole output budget). */
 const NO_PROGRESS_LIMIT = 2;
 
+/**
+ * Reasons that cut a round short with more to write: the output budget ran out, or the round's time
+ * budget did (docs/architecture.md, "Time-boxed rounds"); both continue alike.
+ */
+const CONTINUING_REASONS: ReadonlySet<string> = new Set(['max_tokens', 'time_budget']);
+
 const BLOCKING_REASONS: ReadonlySet<string> = new Set([
   'refusal',
   'guardrail_intervened',
@@ -81,12 +87,9 @@ export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
   const { round, maxRounds } = input;
   const completes = input.stopReason === 'end_turn' || input.stopReason === 'stop_sequence';
   const stopReason = completes && !input.replyPlaced ? 'max_tokens' : input.stopReason;
+  const continues = CONTINUING_REASONS.has(stopReason);
   const madeProgress = input.visibleCharacters > 0;
-  const noProgressRounds = madeProgress
-    ? 0
-    : stopReason === 'max_tokens'
-      ? input.noProgressRounds + 1
-      : input.noProgressRounds;
+  const noProgressRounds = madeProgress ? 0 : continues ? input.noProgressRounds + 1 : input.noProgressRounds;
   const finish = (status: FinalJobStatus, error?: LongformError): RoundDecision =>
     error
       ? { next: 'finish', status, noProgressRounds, failure: { name: error.name, message: error.message } }
@@ -95,12 +98,12 @@ export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
   if (input.stoppedAtSequence || stopReason === 'end_turn' || stopReason === 'stop_sequence') {
     return finish('COMPLETED');
   }
-  if (stopReason === 'max_tokens') {
+  if (continues) {
     if (noProgressRounds >= NO_PROGRESS_LIMIT) {
       return finish(
         'FAILED',
         new NoProgressError(
-          `${noProgressRounds} rounds in a row ended at max_tokens without adding text: the model may be spending the whole budget on thinking or, in instruction mode, on text before the quoted end of the document; the text so far is kept. Raise maxTokensPerRound.`,
+          `${noProgressRounds} rounds in a row ended at max_tokens (or their time budget) without adding text: the model may be spending the whole budget on thinking or, in instruction mode, on text before the quoted end of the document; the text so far is kept. Raise maxTokensPerRound.`,
         ),
       );
     }

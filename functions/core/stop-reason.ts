@@ -5,6 +5,8 @@
 export type StopReason =
   | 'end_turn'
   | 'max_tokens'
+  /** Longform's own: the round's time budget ran out and the text streamed so far was kept. */
+  | 'time_budget'
   | 'stop_sequence'
   | 'model_context_window_exceeded'
   | 'refusal'

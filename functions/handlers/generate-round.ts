@@ -1,13 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { generateReply } from '../adapters/bedrock-model';
+import { streamReply } from '../adapters/bedrock-stream';
 import type { JobStore } from '../adapters/job-store';
 import { LongformError } from '../core/errors';
+import { roundTimeBudget } from '../core/round-time-budget';
 import { type RoundReport, type RoundResult, runRoundRecordingFailure } from '../workflow/run-round';
 import { instrumented, type StepHandler, type Telemetry } from './shared/powertools';
-
-/** Time kept back from the Lambda deadline to store the round and advance the job after the model answers. */
-const WRITE_RESERVE_MS = 20_000;
 
 /** Payload of `Generate next part`. */
 export interface GenerateRoundEvent {
@@ -23,7 +21,10 @@ export interface GenerateRoundDependencies {
   telemetry: Telemetry;
 }
 
-/** `Generate next part`: one Bedrock call, stored, and the decision whether to go on. */
+/**
+ * `Generate next part`: one streamed Bedrock call, time-boxed by the Lambda deadline (the text that
+ * arrived in time is the round), stored, and the decision whether to go on.
+ */
 export function createGenerateRoundHandler({
   store,
   bedrock,
@@ -35,7 +36,7 @@ export function createGenerateRoundHandler({
       const report = await runRoundRecordingFailure(
         store,
         (config, conversation) =>
-          generateReply(bedrock, config, conversation, context.getRemainingTimeInMillis() - WRITE_RESERVE_MS),
+          streamReply(bedrock, config, conversation, roundTimeBudget(context.getRemainingTimeInMillis())),
         event.jobId,
         event.round,
       );

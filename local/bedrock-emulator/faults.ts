@@ -50,6 +50,11 @@ export class FaultInjector {
     return this.faults.latencyPerTokenMs ?? 0;
   }
 
+  /** A seeded point in [0, 1): where in a streamed answer its fault strikes. */
+  point(): number {
+    return this.random.next();
+  }
+
   /** The fault for the next model request. Draws one number per request so replays line up. */
   next(): FaultKind | undefined {
     const index = this.requestIndex++;

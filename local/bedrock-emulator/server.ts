@@ -15,6 +15,7 @@ import type { InstructionQuirks } from './instruction-quirks';
 import { handleInvoke } from './invoke-handler';
 import { type ModelSpec, resolveModel } from './model-catalog';
 import { EmulatedServiceError, validationError } from './service-error';
+import { STREAM_OPERATIONS, type StreamFault, type StreamOperation, writeStream } from './stream-handlers';
 import { DEFAULT_DOCUMENT_TOKENS } from './target-document';
 
 /** Options of {@link startBedrockEmulator}. */
@@ -48,6 +49,11 @@ export interface RunningEmulator {
 type Operation = (model: ModelSpec, body: string, context: HandlerContext) => Promise<HandlerReply>;
 
 const OPERATIONS: Record<string, Operation> = { converse: handleConverse, invoke: handleInvoke };
+/**
+ * A fault drawn for a streaming request strikes at a seeded point of its answer: below this share, as an
+ * error response before the stream starts; above it, inside the stream.
+ */
+const PRE_STREAM_FAULT_SHARE = 0.2;
 const MODEL_ROUTE = /^\/model\/([^/]+)\/([^/?]+)(?:\?.*)?$/;
 /** Every HTTP/2 connection opens with this preface; no HTTP/1.1 method starts with "PR". */
 const H2_PREFACE_START = Buffer.from('PR');
@@ -117,15 +123,19 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
     byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
   };
 
-  const serveModelRoute = async (request: Request, response: Response, id: string, operation: Operation) => {
+  const serveModelRoute = async (request: Request, response: Response, id: string, name: string) => {
     requests++;
     const fault = faults.next();
-    if (fault === 'dropConnection') {
-      record(fault);
+    const stream = STREAM_OPERATIONS[name];
+    const streamFault: StreamFault | undefined =
+      fault && stream ? { kind: fault, atShare: faults.point() } : undefined;
+    const faultNow = !streamFault || streamFault.atShare < PRE_STREAM_FAULT_SHARE ? fault : undefined;
+    if (faultNow === 'dropConnection') {
+      record(faultNow);
       dropConnection(request);
       return;
     }
-    if (fault) throw faultError(fault);
+    if (faultNow) throw faultError(faultNow);
     const resolved = resolveModel(decodeURIComponent(id));
     if (!resolved) throw validationError('The provided model identifier is invalid.');
     const { model } = resolved;
@@ -137,19 +147,70 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
       );
     }
     const latencyPerTokenMs = faults.latencyPerTokenMs;
-    const reply = await operation(model, await readBody(request), {
+    const context: HandlerContext = {
       documentTokens,
       quirks,
       delay: (tokens) => sleep(tokens * latencyPerTokenMs),
-    });
+    };
+    const body = await readBody(request);
+    if (stream) {
+      await serveStream(
+        request,
+        response,
+        name,
+        await stream(model, body, context),
+        latencyPerTokenMs,
+        streamFault,
+      );
+      return;
+    }
+    const reply = await (OPERATIONS[name] as Operation)(model, body, context);
     record('ok');
     send(response, 200, reply.body, reply.headers);
   };
 
+  const serveStream = async (
+    request: Request,
+    response: Response,
+    name: string,
+    frames: Awaited<ReturnType<StreamOperation>>,
+    latencyPerTokenMs: number,
+    fault: StreamFault | undefined,
+  ) => {
+    record(fault ? `${fault.kind}InStream` : 'ok');
+    response.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': randomUUID(),
+    });
+    let closed = false;
+    response.once('close', () => {
+      closed = true;
+    });
+    await writeStream(
+      name,
+      frames,
+      {
+        write: (bytes) => {
+          (response as http.ServerResponse).write(bytes);
+        },
+        end: (bytes) => {
+          (response as http.ServerResponse).end(bytes);
+        },
+        drop: () => dropConnection(request),
+        get closed() {
+          return closed;
+        },
+      },
+      latencyPerTokenMs,
+      sleep,
+      fault,
+    );
+  };
+
   const onRequest = (request: Request, response: Response): void => {
     const route = request.method === 'POST' ? MODEL_ROUTE.exec(request.url ?? '') : null;
-    const operation = route?.[2] ? OPERATIONS[route[2]] : undefined;
-    if (!route?.[1] || !operation) {
+    const name = route?.[2];
+    if (!route?.[1] || !name || !(OPERATIONS[name] || STREAM_OPERATIONS[name])) {
       request.resume();
       sendError(
         response,
@@ -161,7 +222,7 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
       );
       return;
     }
-    serveModelRoute(request, response, route[1], operation).catch((error: unknown) => {
+    serveModelRoute(request, response, route[1], name).catch((error: unknown) => {
       const serviceError =
         error instanceof EmulatedServiceError
           ? error
