@@ -36,7 +36,7 @@ export class ProgressReporter {
       // A caught failure also exits the state, with the error instead of a round result.
       if (typeof output?.round !== 'number') return;
       this.line(
-        `round ${output.round}: ${output.stopReason}, ${output.outputTokens} tokens, ` +
+        `round ${output.round}: ${output.stopReason === 'time_budget' ? 'cut by time (time_budget)' : output.stopReason}, ${output.outputTokens} tokens, ` +
           `+${output.roundCharacters} chars (${output.documentCharacters} total), ${this.elapsed()}`,
         true,
       );

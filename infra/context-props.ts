@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type { LongformProps } from './longform';
 
 /** Thrown when a `longform:*` context value cannot be used. */
@@ -24,7 +25,8 @@ const modelIds = (key: string, value: unknown): string[] => {
 /**
  * Longform props from CDK context (`cdk.json` or `-c key=value`; command-line values arrive as
  * strings): `longform:defaultModelId`, `longform:allowedModelIds` (comma list or array),
- * `longform:maxTokensPerRound`, `longform:maxTokensPerRoundLimit`, `longform:maxRounds`. Absent keys
+ * `longform:maxTokensPerRound`, `longform:maxTokensPerRoundLimit`, `longform:maxRounds`,
+ * `longform:roundTimeoutSeconds` (the round function's timeout, at most 900). Absent keys
  * keep the construct's defaults.
  */
 export function propsFromContext(context: (key: string) => unknown): LongformProps {
@@ -44,6 +46,16 @@ export function propsFromContext(context: (key: string) => unknown): LongformPro
   const roundLimit = context('longform:maxTokensPerRoundLimit');
   if (roundLimit !== undefined) {
     props.maxTokensPerRoundLimit = positiveInteger('longform:maxTokensPerRoundLimit', roundLimit);
+  }
+  const roundTimeout = context('longform:roundTimeoutSeconds');
+  if (roundTimeout !== undefined) {
+    const seconds = positiveInteger('longform:roundTimeoutSeconds', roundTimeout);
+    if (seconds > 900) {
+      throw new InvalidContextError(
+        `Context longform:roundTimeoutSeconds must be at most 900 (Lambda's limit), got ${seconds}`,
+      );
+    }
+    props.roundTimeout = Duration.seconds(seconds);
   }
   const maxRounds = context('longform:maxRounds');
   if (maxRounds !== undefined) props.maxRounds = positiveInteger('longform:maxRounds', maxRounds);

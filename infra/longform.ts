@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -23,11 +23,17 @@ export interface LongformProps {
   /** Default output-token budget of one round. @default 4096 */
   maxTokensPerRound?: number;
   /**
-   * Largest output-token budget a job may ask for per round. A round is one Lambda invocation (15
-   * minutes): 32,000 tokens take 800 s at 40 tokens/s, the slowest Claude rate. Raise it for faster models.
-   * @default 32000
+   * Largest output-token budget a job may ask for per round, below the model's own output limit. A
+   * round streams and commits what arrived when its time runs out (docs/architecture.md, "Time-boxed
+   * rounds"), so no cap is needed for the Lambda timeout. @default the model's output limit
    */
   maxTokensPerRoundLimit?: number;
+  /**
+   * Timeout of the round function: a round reads its stream until this much less a reserve for its
+   * writes (20 s), then continues in the next round. At most 15 minutes (Lambda's limit).
+   * @default Duration.minutes(15)
+   */
+  roundTimeout?: Duration;
   /** Default round limit of a job. @default 200 */
   maxRounds?: number;
   /** Days a finished job stays in the table before TTL deletes it. @default 30 */
@@ -82,7 +88,9 @@ export class Longform extends Construct {
       DEFAULT_MODEL_ID: defaultModelId,
       ALLOWED_MODEL_IDS: allowedModelIds.join(','),
       DEFAULT_MAX_TOKENS_PER_ROUND: String(props.maxTokensPerRound ?? 4096),
-      MAX_TOKENS_PER_ROUND_LIMIT: String(props.maxTokensPerRoundLimit ?? 32_000),
+      ...(props.maxTokensPerRoundLimit
+        ? { MAX_TOKENS_PER_ROUND_LIMIT: String(props.maxTokensPerRoundLimit) }
+        : {}),
       DEFAULT_MAX_ROUNDS: String(props.maxRounds ?? 200),
       JOB_TTL_DAYS: String(props.jobTtlDays ?? 30),
       POWERTOOLS_SERVICE_NAME: 'longform',
@@ -90,7 +98,10 @@ export class Longform extends Construct {
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const create = (key: StepKey): NodejsFunction => {
-      const step = WORKFLOW_STEPS[key];
+      const step =
+        key === 'generateRound' && props.roundTimeout
+          ? { ...WORKFLOW_STEPS[key], timeout: props.roundTimeout }
+          : WORKFLOW_STEPS[key];
       const { function: fn } = new LongformFunction(this, step.constructId, {
         step,
         environment,
@@ -130,7 +141,8 @@ export class Longform extends Construct {
     const round = this.functions.generateRound;
     round.addToRolePolicy(
       new PolicyStatement({
-        actions: ['bedrock:InvokeModel'],
+        // Rounds stream: ConverseStream and InvokeModelWithResponseStream both need ...WithResponseStream.
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
         resources: bedrockInvokeResources(allowedModelIds, {
           partition: Aws.PARTITION,
           region: Aws.REGION,

@@ -2,6 +2,7 @@ import './node20-polyfill';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Duration } from 'aws-cdk-lib';
 import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { createBedrockClient } from '../functions/adapters/bedrock-model';
@@ -52,6 +53,11 @@ export interface OfflineRuntimeOptions {
   emulator?: EmulatorOptions;
   /** Shortens every retry wait to this many milliseconds. Tests only: real waits otherwise. */
   retryIntervalMs?: number;
+  /**
+   * The round function's timeout in seconds (1 to 900; the stack's 900 when absent), set on the stack
+   * as deployed: each round gets that deadline and is time-boxed by it (`longform run --round-timeout`).
+   */
+  roundTimeoutSeconds?: number;
   /** Powertools log level for the handlers (default SILENT: the CLI owns stdout). */
   logLevel?: LogLevel;
 }
@@ -108,6 +114,7 @@ export class OfflineRuntime {
       tableName: LOCAL_TABLE_NAME,
       allowedModelIds: options.allowedModelIds ?? [],
       ...(options.maxRounds ? { maxRounds: options.maxRounds } : {}),
+      ...(options.roundTimeoutSeconds ? { roundTimeout: Duration.seconds(options.roundTimeoutSeconds) } : {}),
     });
     // The configuration the stack sets on its functions, read the way a function reads it.
     const config: RuntimeConfig = readRuntimeConfig(definition.environment.initialize);
