@@ -88,7 +88,10 @@ function asEmulatorConversation(api: Api, config: JobConfig, turns: ChatTurn[]):
     const request = buildConverseRequest(config, turns);
     return {
       system: request.system?.map((block) => block.text).join('') ?? '',
-      messages: request.messages.map((m) => ({ role: m.role, texts: m.content.map((c) => c.text) })),
+      messages: request.messages.map((m) => ({
+        role: m.role,
+        texts: m.content.flatMap((c) => ('text' in c ? [c.text] : [])),
+      })),
     };
   }
   const body = buildAnthropicBody(config, turns);

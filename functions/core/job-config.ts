@@ -30,6 +30,8 @@ export interface JobConfig {
   topP?: number;
   topK?: number;
   stopSequences: string[];
+  /** `false`: rounds send no cache points. Absent: prompt caching on where the model supports it. */
+  promptCaching?: false;
 }
 
 /** Stack-level defaults and bounds that validation applies (read from the environment by handlers only). */

@@ -46,6 +46,7 @@ const inputSchema = z.strictObject({
   topP: unitInterval.optional(),
   topK: z.int().min(1).optional(),
   stopSequences: z.array(z.string().min(1)).max(MAX_STOP_SEQUENCES).optional(),
+  promptCaching: z.boolean().optional(),
 });
 
 type ParsedInput = z.infer<typeof inputSchema>;
@@ -67,6 +68,7 @@ const EXPECTATIONS: Record<string, string> = {
   topK: 'an integer of at least 1',
   stopSequences: `an array of at most ${MAX_STOP_SEQUENCES} non-empty strings`,
   'stopSequences[]': 'a non-empty string',
+  promptCaching: 'true or false',
 };
 
 const ALLOWED_FIELDS = Object.keys(inputSchema.shape);
@@ -114,6 +116,7 @@ export function parseJobInput(raw: unknown, defaults: JobDefaults): JobConfig {
   if (input.temperature !== undefined) config.temperature = input.temperature;
   if (input.topP !== undefined) config.topP = input.topP;
   if (input.topK !== undefined) config.topK = input.topK;
+  if (input.promptCaching === false) config.promptCaching = false;
   return config;
 }
 

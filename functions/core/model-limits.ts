@@ -36,7 +36,25 @@ export interface KnownModel {
   readonly sampling: SamplingRule;
   /** Callable on demand only through an inference profile (`us.…`, `global.…`), not by its bare id. */
   readonly profileRequired?: boolean;
+  /** Explicit prompt caching (cache points) on Bedrock; absent: not known to support it, none are sent. */
+  readonly promptCache?: PromptCacheSupport;
 }
+
+/**
+ * How a model caches prompts (docs/architecture.md, "Prompt caching"). Below `minTokens` of prefix a
+ * checkpoint caches nothing (the call still succeeds), so Longform places none there.
+ */
+export interface PromptCacheSupport {
+  /** Fewest prompt tokens before a checkpoint for it to be cached. */
+  readonly minTokens: number;
+  /** Whether the model takes the 1-hour TTL (`"ttl": "1h"`); otherwise only the 5-minute default. */
+  readonly oneHourTtl: boolean;
+}
+
+// Minimums from the AWS Bedrock and Anthropic prompt-caching pages (checked 2026-12-01). Where sources
+// disagree the larger is kept (Sonnet 4.6: 1,024 or 2,048), because a checkpoint below the real minimum
+// only caches nothing. The 1-hour TTL only where AWS documents it (Haiku, Sonnet and Opus 4.5).
+const cache = (minTokens: number, oneHourTtl = false): PromptCacheSupport => ({ minTokens, oneHourTtl });
 
 type Tier = 'haiku' | 'sonnet' | 'opus' | 'fable';
 
@@ -70,21 +88,21 @@ const earlyClaude = (maxOutputTokens: number, profileRequired?: boolean): KnownM
 /** Claude models by `tier major.minor`, dated snapshots included (`claude-sonnet-4-5-20250929`). */
 const CLAUDE_MODELS: Readonly<Record<string, KnownModel>> = {
   'haiku 3.0': earlyClaude(4096, false),
-  'haiku 3.5': earlyClaude(8192),
+  'haiku 3.5': { ...earlyClaude(8192), promptCache: cache(2048) },
   'sonnet 3.5': earlyClaude(8192),
-  'sonnet 3.7': earlyClaude(64 * K, true),
-  'sonnet 4.0': earlyClaude(64 * K, true),
-  'opus 4.0': earlyClaude(32 * K, true),
-  'opus 4.1': { ...claude45, maxOutputTokens: 32 * K },
-  'haiku 4.5': claude45,
-  'sonnet 4.5': claude45,
-  'opus 4.5': claude45,
-  'opus 4.6': claude46,
-  'sonnet 4.6': claude46,
-  'opus 4.7': withoutSampling,
+  'sonnet 3.7': { ...earlyClaude(64 * K, true), promptCache: cache(1024) },
+  'sonnet 4.0': { ...earlyClaude(64 * K, true), promptCache: cache(1024) },
+  'opus 4.0': { ...earlyClaude(32 * K, true), promptCache: cache(1024) },
+  'opus 4.1': { ...claude45, maxOutputTokens: 32 * K, promptCache: cache(1024) },
+  'haiku 4.5': { ...claude45, promptCache: cache(4096, true) },
+  'sonnet 4.5': { ...claude45, promptCache: cache(1024, true) },
+  'opus 4.5': { ...claude45, promptCache: cache(4096, true) },
+  'opus 4.6': { ...claude46, promptCache: cache(4096) },
+  'sonnet 4.6': { ...claude46, promptCache: cache(2048) },
+  'opus 4.7': { ...withoutSampling, promptCache: cache(4096) },
   'opus 4.8': withoutSampling,
-  'sonnet 5.0': withoutSampling,
-  'fable 5.0': withoutSampling,
+  'sonnet 5.0': { ...withoutSampling, promptCache: cache(512) },
+  'fable 5.0': { ...withoutSampling, promptCache: cache(512) },
 };
 
 /** Other providers' models by exact base id. */
@@ -135,6 +153,11 @@ export function knownModel(modelId: string): KnownModel | undefined {
 /** The most output tokens one response of this model may have, or `undefined` when not known. */
 export function maxOutputTokensFor(modelId: string): number | undefined {
   return knownModel(modelId)?.maxOutputTokens;
+}
+
+/** How the model caches prompts, or `undefined` when it is not known to: then no cache points are sent. */
+export function promptCacheFor(modelId: string): PromptCacheSupport | undefined {
+  return knownModel(modelId)?.promptCache;
 }
 
 /** The sampling fields a model accepts; `any` for a model Longform does not know (Bedrock decides). */

@@ -76,3 +76,33 @@ describe('buildAnthropicBody', () => {
     expect(buildAnthropicBody({ ...CONFIG, temperature: 0.5 }, CONVERSATION)).not.toHaveProperty('top_p');
   });
 });
+
+describe('cache points on the wire', () => {
+  // Haiku 4.5 caches from 4,096 tokens and has the hour TTL; 42,000 characters are well over its minimum.
+  const document = 'Tide pools hold anemones, crabs and kelp. '.repeat(1000).trimEnd();
+  const turns: ChatTurn[] = [CONVERSATION[0] as ChatTurn, { role: 'assistant', text: document }];
+
+  it('Converse: the document in blocks with a cachePoint block, the hour TTL only for long rounds', () => {
+    const request = buildConverseRequest({ ...CONFIG, maxTokensPerRound: 4096 }, turns);
+    const content = request.messages[1]?.content ?? [];
+    expect(content.at(-2)).toEqual({ cachePoint: { type: 'default' } });
+    expect(content.flatMap((block) => ('text' in block ? [block.text] : [])).join('')).toBe(document);
+    const long = buildConverseRequest({ ...CONFIG, maxTokensPerRound: 16_000 }, turns);
+    expect(long.messages[1]?.content).toContainEqual({ cachePoint: { type: 'default', ttl: '1h' } });
+  });
+
+  it('InvokeModel: cache_control on the block before the point, no extra block', () => {
+    const body = buildAnthropicBody({ ...CONFIG, api: 'invoke', maxTokensPerRound: 4096 }, turns);
+    const content = body.messages[1]?.content ?? [];
+    expect(content.at(-2)?.cache_control).toEqual({ type: 'ephemeral' });
+    expect(content.at(-1)).not.toHaveProperty('cache_control');
+    expect(content.map((block) => block.text).join('')).toBe(document);
+  });
+
+  it('no cache point with promptCaching false', () => {
+    const request = buildConverseRequest({ ...CONFIG, maxTokensPerRound: 4096, promptCaching: false }, turns);
+    expect(JSON.stringify(request)).not.toContain('cachePoint');
+    const body = buildAnthropicBody({ ...CONFIG, maxTokensPerRound: 4096, promptCaching: false }, turns);
+    expect(JSON.stringify(body)).not.toContain('cache_control');
+  });
+});

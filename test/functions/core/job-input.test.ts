@@ -121,6 +121,12 @@ describe('parseJobInput accepts', () => {
     ).toBe(2048);
   });
 
+  it('promptCaching: false kept, true or absent left out (caching on)', () => {
+    expect(parseJobInput({ prompt: 'p', promptCaching: false }, DEFAULTS).promptCaching).toBe(false);
+    expect('promptCaching' in parseJobInput({ prompt: 'p', promptCaching: true }, DEFAULTS)).toBe(false);
+    expect('promptCaching' in parseJobInput({ prompt: 'p' }, DEFAULTS)).toBe(false);
+  });
+
   it(`${MAX_STOP_SEQUENCES} stop sequences and a text of exactly ${MAX_INPUT_TEXT_BYTES} bytes`, () => {
     const stopSequences = Array.from({ length: MAX_STOP_SEQUENCES }, (_, i) => `#${i}`);
     expect(parseJobInput({ prompt: 'p', stopSequences }, DEFAULTS).stopSequences).toEqual(stopSequences);
@@ -282,6 +288,7 @@ const INVALID: [string, unknown, string, string[]][] = [
   ['topP above 1', { prompt: 'p', topP: 2 }, 'topP', ['0 to 1']],
   ['topK 0', { prompt: 'p', topK: 0 }, 'topK', ['at least 1']],
   ['topK fractional', { prompt: 'p', topK: 1.5 }, 'topK', ['integer']],
+  ['promptCaching as a string', { prompt: 'p', promptCaching: 'no' }, 'promptCaching', ['true or false']],
   ['stopSequences as a string', { prompt: 'p', stopSequences: '<END>' }, 'stopSequences', ['array']],
   [
     'an empty stop sequence',

@@ -4,6 +4,7 @@ import {
   isAnthropicModel,
   knownModel,
   maxOutputTokensFor,
+  promptCacheFor,
   samplingRuleFor,
 } from '../../../functions/core/model-limits';
 
@@ -109,4 +110,22 @@ describe('model id helpers', () => {
     expect(isAnthropicModel('meta.anthropic-like')).toBe(false);
     expect(isAnthropicModel('us.meta.llama3-70b-instruct-v1:0')).toBe(false);
   });
+});
+
+describe('promptCacheFor', () => {
+  it.each([
+    ['us.anthropic.claude-haiku-4-5-20251001-v1:0', { minTokens: 4096, oneHourTtl: true }],
+    ['global.anthropic.claude-sonnet-4-6', { minTokens: 2048, oneHourTtl: false }],
+    ['anthropic.claude-opus-4-6-v1', { minTokens: 4096, oneHourTtl: false }],
+    ['us.anthropic.claude-sonnet-5', { minTokens: 512, oneHourTtl: false }],
+  ])('%s caches from its minimum', (id, support) => {
+    expect(promptCacheFor(id)).toEqual(support);
+  });
+
+  it.each(['us.anthropic.claude-opus-4-8', 'amazon.nova-pro-v1:0', 'acme.unknown-v1'])(
+    '%s is not known to cache: no cache points',
+    (id) => {
+      expect(promptCacheFor(id)).toBeUndefined();
+    },
+  );
 });
