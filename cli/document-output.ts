@@ -1,21 +1,69 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { JobStore } from '../functions/adapters/job-store';
+import { CliUsageError } from './cli-usage-error';
+
+/** `--out` could not be written: the message names the user's path and the cause. */
+export class OutputWriteError extends Error {
+  override readonly name = 'OutputWriteError';
+}
+
+/**
+ * Checks `--out` before any round is paid for: it must not be a directory, and its directory must exist
+ * and be writable.
+ * @throws CliUsageError saying what is wrong with the path.
+ */
+export function checkOutPath(out: string): void {
+  const parent = dirname(out);
+  const kind = statOrUndefined(out);
+  if (kind?.isDirectory()) throw new CliUsageError(`--out ${out} is a directory; give a file path`);
+  if (!statOrUndefined(parent)?.isDirectory()) {
+    throw new CliUsageError(`--out ${out}: the directory ${parent} does not exist; create it first`);
+  }
+  try {
+    accessSync(kind ? out : parent, constants.W_OK);
+  } catch {
+    throw new CliUsageError(`--out ${out}: ${kind ? 'the file' : `the directory ${parent}`} is not writable`);
+  }
+}
 
 /**
  * Writes a job's document, exactly its UTF-8 bytes: to `out` through a temporary file and a rename, so
- * the file never holds half a document; or streamed to stdout.
+ * the file never holds half a document (a device or pipe such as /dev/stdout is written directly); or
+ * streamed to stdout. Returns the document's length in characters (code points).
+ * @throws OutputWriteError naming `out` when it could not be written; no temporary file is left.
  */
-export async function writeDocument(store: JobStore, jobId: string, out: string | undefined): Promise<void> {
+export async function writeDocument(
+  store: JobStore,
+  jobId: string,
+  out: string | undefined,
+): Promise<number> {
+  let characters = 0;
+  const count = (piece: string) => {
+    characters += characterCount(piece);
+    return piece;
+  };
   if (out === undefined) {
-    for await (const piece of store.streamDocument(jobId)) await writeStdout(piece);
-    return;
+    for await (const piece of store.streamDocument(jobId)) await writeStdout(count(piece));
+    return characters;
   }
-  const temporary = join(dirname(out), `.${process.pid}.longform.tmp`);
-  const pieces: Buffer[] = [];
-  for await (const piece of store.streamDocument(jobId)) pieces.push(Buffer.from(piece, 'utf8'));
-  await writeFile(temporary, Buffer.concat(pieces));
-  await rename(temporary, out);
+  const direct = statOrUndefined(out)?.isFile() === false;
+  const target = direct ? out : join(dirname(out), `.${basename(out)}.${process.pid}.longform.tmp`);
+  try {
+    const file = await open(target, 'w');
+    try {
+      for await (const piece of store.streamDocument(jobId)) await file.write(count(piece));
+    } finally {
+      await file.close();
+    }
+    if (!direct) await rename(target, out);
+  } catch (error) {
+    if (!direct) await rm(target, { force: true });
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new OutputWriteError(`could not write ${out} (${code ?? message})`);
+  }
+  return characters;
 }
 
 /** Writes to stdout and waits until it was handed on, so large documents are not cut at exit. */
@@ -23,4 +71,19 @@ export function writeStdout(text: string): Promise<void> {
   return new Promise((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   );
+}
+
+/** Length in code points, which is what a person counts as characters (not UTF-16 units). */
+export function characterCount(text: string): number {
+  let characters = 0;
+  for (const _ of text) characters++;
+  return characters;
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }

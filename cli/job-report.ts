@@ -64,3 +64,17 @@ export function failureLine(summary: JobSummary): string {
   const reason = summary.error ? `${summary.error}: ${summary.cause ?? ''}`.trim() : 'no reason recorded';
   return `longform: job ${summary.jobId} ${summary.status} (${reason})`;
 }
+
+/**
+ * The closing line of `run` and `resume`: status, rounds, tokens, characters, elapsed time, and where
+ * the document went.
+ */
+export function closingLine(summary: JobSummary, documentWentTo: string | undefined): string {
+  const seconds = ((summary.elapsedMs ?? 0) / 1000).toFixed(1);
+  return (
+    `longform: job ${summary.jobId} ${summary.status}: ${summary.rounds} rounds, ` +
+    `${summary.usage.inputTokens} input and ${summary.usage.outputTokens} output tokens, ` +
+    `${summary.characters} characters, ${seconds} s` +
+    (documentWentTo ? `; document ${documentWentTo}` : '; no document written')
+  );
+}

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { JobStore } from '../functions/adapters/job-store';
 import { CliUsageError } from './cli-usage-error';
 
@@ -27,9 +26,6 @@ export async function openJobStore(target: JobStoreTarget): Promise<OpenJobStore
   if ((target.dataDir === undefined) === (target.table === undefined)) {
     throw new CliUsageError('give either --data-dir DIR (offline jobs) or --table NAME (a deployed stack)');
   }
-  if (target.dataDir !== undefined && !existsSync(target.dataDir)) {
-    throw new CliUsageError(`No Longform data in ${target.dataDir}: give the --data-dir that \`run\` used`);
-  }
   const { createDynamoDbClient, createJobStore } = await import('../functions/handlers/shared/clients');
   if (target.table !== undefined) {
     const client = createDynamoDbClient();
@@ -38,14 +34,23 @@ export async function openJobStore(target: JobStoreTarget): Promise<OpenJobStore
       close: async () => client.destroy(),
     };
   }
-  const { LOCAL_TABLE_NAME, startLocalDynamoDb } = await import('../local/local-dynamodb');
-  const dynamo = await startLocalDynamoDb({ dataDir: target.dataDir as string });
+  const [{ LOCAL_TABLE_NAME, startLocalDynamoDb }, { DataDirectory }] = await Promise.all([
+    import('../local/local-dynamodb'),
+    import('../local/data-directory'),
+  ]);
+  // Refuses (writing nothing) a directory that is not Longform's, and one a running job holds.
+  const directory = await DataDirectory.open(target.dataDir as string, false);
+  const dynamo = await startLocalDynamoDb({ dataDir: directory.path }).catch((error: unknown) => {
+    directory.release();
+    throw error;
+  });
   const client = dynamo.createClient();
   return {
     store: createJobStore(client, { tableName: LOCAL_TABLE_NAME, jobTtlSeconds: READ_ONLY_TTL_SECONDS }),
     close: async () => {
       client.destroy();
       await dynamo.stop();
+      directory.release();
     },
   };
 }

@@ -1,62 +1,55 @@
 import './process-setup';
+import { CommanderError } from 'commander';
 import { InvalidInputError } from '../functions/core/errors';
 import { CliUsageError } from './cli-usage-error';
+import { buildProgram } from './program';
+import { inFlagTerms } from './run-options';
 
-const HELP = `Longform: generate documents longer than one model response allows.
-
-Usage: npm run --silent longform -- <command> [options]
-
-Commands:
-  run [PROMPT]      Run a job to the end on the offline workflow; the document goes to stdout or --out.
-      --prompt-file F  --system S  --model ID  --api converse|invoke
-      --continuation auto|prefill|instruction  --max-tokens-per-round N  --max-rounds N
-      --stop-sequence S (repeatable)  --temperature X  --out FILE  --bedrock emulator|aws
-      --data-dir DIR (keep jobs on disk)  --job-id ID  --json (summary object on stdout)
-  resume JOB_ID --data-dir DIR [--out FILE] [--json] [--bedrock emulator|aws]
-                    Continue a stored job from its last stored round.
-  status JOB_ID (--data-dir DIR | --table NAME) [--json]
-                    A job's status, rounds, stop reason, usage and size (offline, or a deployed stack's table).
-  result JOB_ID (--data-dir DIR | --table NAME) [--out FILE]
-                    Write a job's document as stored so far.
-  emulator [--port N]
-                    Serve the Bedrock Runtime emulator and print its URL.
-  help              Show this text.
-
-Exit status: 0 when the job completed; 1 when it did not (one line on stderr says why); 2 for a usage error.`;
-
-type Command = (args: string[]) => Promise<number>;
-
-/** Each command's module loads only when it runs, so help and usage errors start in a fraction of the time. */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run')).runCommand,
-  resume: async () => (await import('./commands/resume')).resumeCommand,
-  status: async () => (await import('./commands/status')).statusCommand,
-  result: async () => (await import('./commands/result')).resultCommand,
-  emulator: async () => (await import('./commands/emulator')).emulatorCommand,
-};
-
-const HELP_FLAGS = new Set(['help', '--help', '-h']);
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === undefined) {
-    // Not asked for: a usage error, so the text goes where errors go.
-    process.stderr.write(`${HELP}\n`);
+/** One clear line, never a stack trace: named errors carry messages written for people. */
+function report(error: unknown): number {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return 0; // `longform ... | head`
+  if (error instanceof CliUsageError) {
+    process.stderr.write(`longform: ${error.message}\n`);
     return 2;
   }
-  // `longform run --help` asks for help too; after `--` a "--help" is an argument.
-  const endOfOptions = args.indexOf('--');
-  const options = endOfOptions === -1 ? args : args.slice(0, endOfOptions);
-  if (HELP_FLAGS.has(command) || options.some((arg) => arg === '--help' || arg === '-h')) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const load = COMMANDS[command];
-  if (!load)
-    throw new CliUsageError(
-      `Unknown command ${JSON.stringify(command)}. Commands: ${Object.keys(COMMANDS).join(', ')}, help`,
+  if (error instanceof InvalidInputError) {
+    process.stderr.write(
+      `longform: ${error.name} (${inFlagTerms(error.field)}): ${inFlagTerms(error.message)}\n`,
     );
-  return (await load())(args);
+    return 1;
+  }
+  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+  process.stderr.write(`longform: ${name}: ${message.split('\n')[0]}\n`);
+  return 1;
+}
+
+/** Whatever escapes (a server's error event, a closed pipe) still ends in one line. */
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => process.exit(report(error)));
+}
+// A reader that went away (`| head`) is not an error of the job.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((exitCode) => {
+    code = exitCode;
+  });
+  if (argv.length === 0) {
+    // Not asked for: a usage error, so the text goes where errors go.
+    process.stderr.write(program.helpInformation());
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    // Commander printed its message (with a suggestion for a misspelt command or flag) already.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return code;
 }
 
 main(process.argv.slice(2)).then(
@@ -64,19 +57,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // One clear line, never a stack trace: named errors carry messages written for people.
-    if (error instanceof CliUsageError) {
-      process.stderr.write(`longform: ${error.message}\n`);
-      process.exitCode = 2;
-    } else if (error instanceof InvalidInputError) {
-      process.stderr.write(`longform: ${error.name} (${error.field}): ${error.message}\n`);
-      process.exitCode = 1;
-    } else if (error instanceof Error) {
-      process.stderr.write(`longform: ${error.name}: ${error.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`longform: ${String(error)}\n`);
-      process.exitCode = 1;
-    }
+    process.exitCode = report(error);
   },
 );

@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliUsageError } from './cli-usage-error';
+import { decimal, integer, once, path, text } from './option-values';
 
 /** The options `run` takes, besides the job input itself. */
 export interface RunCommandOptions {
@@ -10,77 +11,158 @@ export interface RunCommandOptions {
   bedrock: 'emulator' | 'aws';
   dataDir?: string;
   json: boolean;
+  /** The round function's timeout offline, in seconds (`--round-timeout`): rounds are time-boxed by it. */
+  roundTimeoutSeconds?: number;
 }
 
-const OPTIONS = {
-  'prompt-file': { type: 'string' },
-  system: { type: 'string' },
-  model: { type: 'string' },
-  api: { type: 'string' },
-  continuation: { type: 'string' },
-  'max-tokens-per-round': { type: 'string' },
-  'max-rounds': { type: 'string' },
-  'stop-sequence': { type: 'string', multiple: true },
-  temperature: { type: 'string' },
-  out: { type: 'string' },
-  bedrock: { type: 'string' },
-  'data-dir': { type: 'string' },
-  'job-id': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+/** What commander hands `run` for its options. */
+export interface RunFlags {
+  promptFile?: string;
+  system?: string;
+  model?: string;
+  api?: string;
+  continuation?: string;
+  maxTokensPerRound?: number;
+  maxRounds?: number;
+  stopSequence?: string[];
+  temperature?: number;
+  out?: string;
+  bedrock?: 'emulator' | 'aws';
+  dataDir?: string;
+  jobId?: string;
+  json?: boolean;
+  roundTimeout?: number;
+}
+
+/** The flag each job input field comes from, so messages name what the user typed. */
+export const FIELD_FLAGS: Record<string, string> = {
+  prompt: 'PROMPT',
+  system: '--system',
+  modelId: '--model',
+  api: '--api',
+  continuation: '--continuation',
+  maxTokensPerRound: '--max-tokens-per-round',
+  maxRounds: '--max-rounds',
+  temperature: '--temperature',
+  stopSequences: '--stop-sequence',
+  jobId: '--job-id',
+};
+
+/** The Bedrock a job's rounds call: `emulator` when not given. */
+export function bedrockOption(): Option {
+  return new Option(
+    '--bedrock <target>',
+    'emulator (default), or aws: real Bedrock with your AWS credentials',
+  ).argParser(
+    once((value) => {
+      if (value !== 'emulator' && value !== 'aws')
+        throw new InvalidArgumentError('it must be emulator or aws.');
+      return value;
+    }),
+  );
+}
+
+/** Declares `run`'s options on its command. */
+export function addRunOptions(command: Command): Command {
+  const single = once(text);
+  return command
+    .option('--prompt-file <file>', 'read the prompt from a UTF-8 text file', once(path))
+    .option(
+      '--system <text>',
+      'system prompt',
+      once((value) => value),
+    )
+    .option(
+      '--model <id>',
+      'Bedrock model or inference-profile id (default: the stack default)',
+      once((value) => value),
+    )
+    .option(
+      '--api <api>',
+      'converse (any text model) or invoke (Anthropic Messages body)',
+      once((value) => value),
+    )
+    .option(
+      '--continuation <mode>',
+      'auto, prefill or instruction',
+      once((value) => value),
+    )
+    .option('--max-tokens-per-round <n>', 'output tokens per round', once(integer))
+    .option('--max-rounds <n>', 'rounds before the job stops (1 to 1500)', once(integer))
+    .option(
+      '--stop-sequence <text>',
+      'end the document at this text (repeatable, up to 8)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--temperature <x>', 'sampling temperature, 0 to 1', once(decimal))
+    .option('--out <file>', 'write the document to this file (atomically) instead of stdout', once(path))
+    .addOption(bedrockOption())
+    .option('--data-dir <dir>', 'keep jobs on disk here, so a stopped job can be resumed', once(path))
+    .option('--job-id <id>', 'the job id (default: generated, printed on stderr)', single)
+    .option(
+      '--round-timeout <seconds>',
+      "the round function's timeout, 1 to 900 (default 900): a round commits what the model streamed by then",
+      once(roundTimeout),
+    )
+    .option('--json', 'print one JSON summary on stdout (with the document unless --out)');
+}
 
 /**
- * Parses `run`'s arguments into an execution input. Only what the user gave goes into the input, so the
+ * Turns `run`'s arguments into an execution input. Only what the user gave goes into the input, so the
  * stack's defaults apply and validation happens where it does for every other client (`Initialize job`).
- * @param readPromptFile reads `--prompt-file` (injected so parsing stays pure).
+ * @param readPromptFile reads `--prompt-file` (injected so this stays pure).
  */
-export function parseRunOptions(args: string[], readPromptFile: (path: string) => string): RunCommandOptions {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliUsageError(`${(error as Error).message}. See: longform help`);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1) {
+export function toRunOptions(
+  prompts: string[],
+  flags: RunFlags,
+  readPromptFile: (path: string) => string,
+): RunCommandOptions {
+  if (prompts.length > 1) {
     throw new CliUsageError('run takes one PROMPT argument; quote the prompt, or use --prompt-file FILE');
   }
-  if (positionals.length === 1 && values['prompt-file']) {
+  if (prompts.length === 1 && flags.promptFile) {
     throw new CliUsageError('give the prompt either as an argument or with --prompt-file, not both');
   }
-  const prompt = values['prompt-file'] ? readPromptFile(values['prompt-file']) : positionals[0];
+  const prompt = flags.promptFile ? readPromptFile(flags.promptFile) : prompts[0];
   if (prompt === undefined) throw new CliUsageError('run needs a PROMPT argument or --prompt-file FILE');
 
   const input: Record<string, unknown> = { prompt };
-  if (values.system !== undefined) input.system = values.system;
-  if (values.model !== undefined) input.modelId = values.model;
-  if (values.api !== undefined) input.api = values.api;
-  if (values.continuation !== undefined) input.continuation = values.continuation;
-  if (values['max-tokens-per-round'] !== undefined) {
-    input.maxTokensPerRound = toNumber('--max-tokens-per-round', values['max-tokens-per-round']);
-  }
-  if (values['max-rounds'] !== undefined) input.maxRounds = toNumber('--max-rounds', values['max-rounds']);
-  if (values.temperature !== undefined) input.temperature = toNumber('--temperature', values.temperature);
-  if (values['stop-sequence'] !== undefined) input.stopSequences = values['stop-sequence'];
-
-  const bedrock = values.bedrock ?? 'emulator';
-  if (bedrock !== 'emulator' && bedrock !== 'aws') {
-    throw new CliUsageError(`--bedrock must be emulator or aws (got ${JSON.stringify(bedrock)})`);
-  }
+  if (flags.system !== undefined) input.system = flags.system;
+  if (flags.model !== undefined) input.modelId = flags.model;
+  if (flags.api !== undefined) input.api = flags.api;
+  if (flags.continuation !== undefined) input.continuation = flags.continuation;
+  if (flags.maxTokensPerRound !== undefined) input.maxTokensPerRound = flags.maxTokensPerRound;
+  if (flags.maxRounds !== undefined) input.maxRounds = flags.maxRounds;
+  if (flags.temperature !== undefined) input.temperature = flags.temperature;
+  if (flags.stopSequence !== undefined) input.stopSequences = flags.stopSequence;
   return {
     input,
-    bedrock,
-    json: values.json ?? false,
-    ...(values['job-id'] !== undefined ? { jobId: values['job-id'] } : {}),
-    ...(values.out !== undefined ? { out: values.out } : {}),
-    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+    bedrock: flags.bedrock ?? 'emulator',
+    json: flags.json ?? false,
+    ...(flags.jobId !== undefined ? { jobId: flags.jobId } : {}),
+    ...(flags.out !== undefined ? { out: flags.out } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.roundTimeout !== undefined ? { roundTimeoutSeconds: flags.roundTimeout } : {}),
   };
 }
 
-function toNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new CliUsageError(`${flag} must be a number (got ${JSON.stringify(text)})`);
+/** `--round-timeout`: whole seconds within Lambda's 1 to 900. */
+function roundTimeout(text: string): number {
+  const seconds = integer(text);
+  if (seconds < 1 || seconds > 900)
+    throw new InvalidArgumentError("it must be 1 to 900 seconds (Lambda's limit).");
+  return seconds;
+}
+
+/** Field names that are also ordinary words are replaced only where quoted. */
+const WORD_FIELDS = new Set(['prompt', 'system', 'api', 'continuation', 'temperature']);
+
+/** Rewrites a message about job input fields (`maxRounds`) in terms of the flags the user typed. */
+export function inFlagTerms(message: string): string {
+  let worded = message;
+  for (const [field, flag] of Object.entries(FIELD_FLAGS)) {
+    const pattern = WORD_FIELDS.has(field) ? `"${field}"` : `"?\\b${field}\\b"?`;
+    worded = worded.replace(new RegExp(pattern, 'g'), flag);
   }
-  return value;
+  return worded;
 }

@@ -18,6 +18,8 @@ import { type RuntimeConfig, readRuntimeConfig } from '../functions/handlers/sha
 import { buildLocalDefinition, type LocalDefinition } from '../infra/local-definition';
 import { type StepKey, WORKFLOW_STEPS } from '../infra/workflow-steps';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from './bedrock-emulator';
+import { checkBedrockSetup } from './bedrock-preflight';
+import { DataDirectory } from './data-directory';
 import { createLambdaContext } from './lambda-context';
 import {
   LOCAL_CREDENTIALS,
@@ -43,8 +45,13 @@ export interface OfflineRuntimeOptions {
    * is already set, which is then used as it is. `aws` calls real Bedrock with the default credential chain.
    */
   bedrock?: BedrockTarget;
-  /** Keep the local table on disk here, so jobs survive the process (resume). In memory when absent. */
+  /**
+   * Keep the local table on disk here, so jobs survive the process (resume). In memory when absent. The
+   * directory is marked as Longform's and locked while the runtime runs (docs/architecture.md, Storage).
+   */
   dataDir?: string;
+  /** Refuse a `dataDir` that is not a data directory yet instead of making one (resume). Default false. */
+  existingDataDir?: boolean;
   /** Model ids a job may name. Default: any, since IAM scoping only matters when deployed. */
   allowedModelIds?: string[];
   /** The stack's default round limit of a job. */
@@ -104,6 +111,10 @@ export class OfflineRuntime {
     /** The defaults and bounds `Initialize job` validates with (for clients that store a job first). */
     readonly defaults: JobDefaults,
     private readonly retryIntervalMs: number | undefined,
+    /** The data directory, locked by this runtime, when jobs are kept on disk. */
+    readonly dataDirectory: DataDirectory | undefined,
+    /** Which Bedrock rounds call: `emulator`, `aws`, or the endpoint URL the environment names. */
+    readonly bedrockTarget: string,
   ) {
     this.machine = new StateMachine(definition.definition as never);
   }
@@ -118,17 +129,27 @@ export class OfflineRuntime {
     });
     // The configuration the stack sets on its functions, read the way a function reads it.
     const config: RuntimeConfig = readRuntimeConfig(definition.environment.initialize);
-    const dynamo = await startLocalDynamoDb(options.dataDir ? { dataDir: options.dataDir } : {});
+    const dataDirectory = options.dataDir
+      ? await DataDirectory.open(options.dataDir, !options.existingDataDir)
+      : undefined;
+    const dynamo = await startLocalDynamoDb(options.dataDir ? { dataDir: options.dataDir } : {}).catch(
+      (error: unknown) => {
+        dataDirectory?.release();
+        throw error;
+      },
+    );
     let emulator: RunningEmulator | undefined;
+    const endpointUrl = process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+    const target = options.bedrock ?? 'emulator';
     try {
       await dynamo.createJobTable(config.tableName);
-      const bedrock = options.bedrock ?? 'emulator';
-      if (bedrock === 'emulator' && !process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) {
+      if (target === 'emulator' && !endpointUrl) {
         emulator = await startBedrockEmulator(options.emulator);
       }
     } catch (error) {
       await emulator?.close();
       await dynamo.stop();
+      dataDirectory?.release();
       throw error;
     }
     // The deployed client, pointed at the emulator with local credentials when it runs; otherwise it
@@ -136,6 +157,15 @@ export class OfflineRuntime {
     const bedrock = createBedrockClient(
       emulator ? { endpoint: emulator.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS } : {},
     );
+    if (target === 'aws') {
+      // Without a region, credentials or a network, rounds would retry for minutes before saying so.
+      await checkBedrockSetup(bedrock, endpointUrl).catch(async (error: unknown) => {
+        bedrock.destroy();
+        await dynamo.stop();
+        dataDirectory?.release();
+        throw error;
+      });
+    }
     const tableClient = dynamo.createClient();
     const store = createJobStore(tableClient, config);
     const telemetry = {
@@ -156,6 +186,8 @@ export class OfflineRuntime {
       store,
       config.defaults,
       options.retryIntervalMs,
+      dataDirectory,
+      endpointUrl ?? target,
     );
   }
 
@@ -215,6 +247,7 @@ export class OfflineRuntime {
     for (const client of this.clients) client.destroy();
     await this.emulator?.close();
     await this.dynamo.stop();
+    this.dataDirectory?.release();
   }
 
   /**

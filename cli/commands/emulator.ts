@@ -1,18 +1,8 @@
-import { parseArgs } from 'node:util';
 import { CliUsageError } from '../cli-usage-error';
 
 /** `longform emulator [--port N]`: serves the Bedrock emulator until interrupted; prints its URL. */
-export async function emulatorCommand(args: string[]): Promise<number> {
-  let port = 0;
-  try {
-    const { values } = parseArgs({ args, strict: true, options: { port: { type: 'string' } } });
-    if (values.port !== undefined) port = Number(values.port);
-  } catch (error) {
-    throw new CliUsageError(`${(error as Error).message}. Usage: longform emulator [--port N]`);
-  }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CliUsageError('--port must be an integer from 0 to 65535');
-  }
+export async function emulatorCommand(port: number): Promise<number> {
+  if (port > 65535) throw new CliUsageError('--port must be an integer from 0 to 65535');
   const { startBedrockEmulator } = await import('../../local/bedrock-emulator');
   const emulator = await startBedrockEmulator({ port });
   process.stdout.write(`${emulator.url}\n`);

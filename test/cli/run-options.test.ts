@@ -1,49 +1,50 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../cli/cli-usage-error';
-import { parseRunOptions } from '../../cli/run-options';
+import { addRunOptions, inFlagTerms, type RunFlags, toRunOptions } from '../../cli/run-options';
 
 const noFile = (path: string): string => {
   throw new Error(`unexpected read of ${path}`);
 };
 
-describe('parseRunOptions', () => {
-  it('turns flags into an execution input holding only what was given', () => {
-    const options = parseRunOptions(
-      [
-        'Write a guide',
-        '--system',
-        'Be terse',
-        '--model',
-        'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        '--api',
-        'invoke',
-        '--continuation',
-        'instruction',
-        '--max-tokens-per-round',
-        '10',
-        '--max-rounds',
-        '1000',
-        '--stop-sequence',
-        '<END>',
-        '--stop-sequence',
-        '###',
-        '--temperature',
-        '0.2',
-        '--out',
-        'doc.md',
-        '--data-dir',
-        'jobs',
-        '--json',
-      ],
-      noFile,
-    );
-    expect(options).toEqual({
+/** Parses `run`'s arguments with its commander options, as the CLI does. */
+function parse(args: string[]): { prompts: string[]; flags: RunFlags } {
+  let parsed: { prompts: string[]; flags: RunFlags } | undefined;
+  const command = addRunOptions(new Command('run').argument('[PROMPT...]'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .action((prompts: string[], flags: RunFlags) => {
+      parsed = { prompts, flags };
+    });
+  command.parse(args, { from: 'user' });
+  if (!parsed) throw new Error('no action');
+  return parsed;
+}
+
+describe('run options', () => {
+  it('turn flags into an execution input holding only what was given', () => {
+    const { prompts, flags } = parse([
+      'Write a guide',
+      '--system',
+      'Be terse',
+      '--max-tokens-per-round',
+      '10',
+      '--max-rounds',
+      '1000',
+      '--stop-sequence',
+      '<END>',
+      '--stop-sequence',
+      '###',
+      '--temperature',
+      '.2',
+      '--out',
+      '/tmp/doc.md',
+      '--json',
+    ]);
+    expect(toRunOptions(prompts, flags, noFile)).toEqual({
       input: {
         prompt: 'Write a guide',
         system: 'Be terse',
-        modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-        api: 'invoke',
-        continuation: 'instruction',
         maxTokensPerRound: 10,
         maxRounds: 1000,
         stopSequences: ['<END>', '###'],
@@ -51,32 +52,35 @@ describe('parseRunOptions', () => {
       },
       bedrock: 'emulator',
       json: true,
-      out: 'doc.md',
-      dataDir: 'jobs',
-    });
-    expect(parseRunOptions(['Just a prompt'], noFile)).toEqual({
-      input: { prompt: 'Just a prompt' },
-      bedrock: 'emulator',
-      json: false,
-    });
-  });
-
-  it('reads --prompt-file through the given reader', () => {
-    expect(parseRunOptions(['--prompt-file', 'p.txt'], (path) => `from ${path}`).input).toEqual({
-      prompt: 'from p.txt',
+      out: '/tmp/doc.md',
     });
   });
 
   it.each([
-    [[], /needs a PROMPT/],
+    [['a', '--max-rounds', '0x10'], /whole number/],
+    [['a', '--max-rounds', '1e3'], /whole number/],
+    [['a', '--max-rounds', ' 10'], /whole number/],
+    [['a', '--max-rounds', '010'], /whole number/],
+    [['a', '--temperature', '1e-1'], /number such as/],
+    [['a', '--max-rounds', '3', '--max-rounds', '4'], /more than once/],
+    [['a', '--out', ''], /not empty/],
+    [['a', '--bedrock', 'local'], /emulator or aws/],
+  ])('refuse %j', (args, message) => {
+    expect(() => parse(args)).toThrow(message);
+  });
+
+  it.each([
     [['a', 'b'], /one PROMPT argument/],
-    [['a', '--prompt-file', 'f'], /not both/],
-    [['a', '--max-rounds', 'ten'], /--max-rounds must be a number/],
-    [['a', '--temperature', ''], /--temperature must be a number/],
-    [['a', '--bedrock', 'local'], /--bedrock must be emulator or aws/],
-    [['a', '--frobnicate'], /Unknown option '--frobnicate'/],
-  ])('refuses %j with a CliUsageError', (args, message) => {
-    expect(() => parseRunOptions(args, () => 'x')).toThrow(message);
-    expect(() => parseRunOptions(args, () => 'x')).toThrow(CliUsageError);
+    [[], /needs a PROMPT/],
+  ])('refuse prompts %j with a CliUsageError', (prompts, message) => {
+    expect(() => toRunOptions(prompts, {}, noFile)).toThrow(message);
+    expect(() => toRunOptions(prompts, {}, noFile)).toThrow(CliUsageError);
+  });
+
+  it('word input-field messages in the flags the user typed', () => {
+    expect(inFlagTerms('maxRounds must be an integer; raise "maxRounds" or "temperature"')).toBe(
+      '--max-rounds must be an integer; raise --max-rounds or --temperature',
+    );
+    expect(inFlagTerms('the prompt is empty')).toBe('the prompt is empty');
   });
 });
