@@ -40,6 +40,10 @@ describe('propsFromContext', () => {
     expect(from({ 'longform:allowedModelIds': '' })).toEqual({ allowedModelIds: [] });
   });
 
+  it("reads the round function's timeout in seconds", () => {
+    expect(from({ 'longform:roundTimeoutSeconds': '300' }).roundTimeout?.toSeconds()).toBe(300);
+  });
+
   it.each([
     ['longform:maxTokensPerRound', '0'],
     ['longform:maxTokensPerRound', '1.5'],
@@ -50,6 +54,8 @@ describe('propsFromContext', () => {
     ['longform:allowedModelIds', ['a', 1]],
     ['longform:defaultModelId', ''],
     ['longform:defaultModelId', 7],
+    ['longform:roundTimeoutSeconds', '0'],
+    ['longform:roundTimeoutSeconds', 901],
   ])('refuses %s = %j, naming the key', (key, value) => {
     expect(() => from({ [key]: value })).toThrow(InvalidContextError);
     expect(() => from({ [key]: value })).toThrow(key);

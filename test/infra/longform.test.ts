@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
@@ -177,7 +177,6 @@ describe('Longform functions', () => {
             DEFAULT_MODEL_ID: PROFILE_ID,
             ALLOWED_MODEL_IDS: `${PROFILE_ID},${PLAIN_ID}`,
             DEFAULT_MAX_TOKENS_PER_ROUND: '4096',
-            MAX_TOKENS_PER_ROUND_LIMIT: '32000',
             DEFAULT_MAX_ROUNDS: '300',
             JOB_TTL_DAYS: '30',
             POWERTOOLS_SERVICE_NAME: 'longform',
@@ -189,7 +188,22 @@ describe('Longform functions', () => {
       const spec = Object.values(WORKFLOW_STEPS).find((h) => h.description === fn.Properties.Description);
       expect(fn.Properties.Timeout).toBe(spec?.timeout.toSeconds());
       expect(fn.Properties.MemorySize).toBe(spec?.memorySize);
+      // No round cap: a round streams and commits what arrived when its time runs out.
+      expect(fn.Properties).not.toHaveProperty('Environment.Variables.MAX_TOKENS_PER_ROUND_LIMIT');
     }
+  });
+
+  it("give the round function the stack's roundTimeout, and a round cap only when one is set", () => {
+    const custom = Template.fromStack(
+      synthStack({ roundTimeout: Duration.seconds(120), maxTokensPerRoundLimit: 64_000 }),
+    ).toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
+    const round = Object.values(custom).find(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        r.Properties.Description === WORKFLOW_STEPS.generateRound.description,
+    );
+    expect(round?.Properties.Timeout).toBe(120);
+    expect(round?.Properties).toHaveProperty('Environment.Variables.MAX_TOKENS_PER_ROUND_LIMIT', '64000');
   });
 
   it('log to their own log groups with retention; roles carry no managed policies', () => {
@@ -245,7 +259,7 @@ describe('Longform IAM', () => {
     }
   });
 
-  it('allows bedrock:InvokeModel only to the round function, on exactly the allowed models', () => {
+  it('allows bedrock:InvokeModel and InvokeModelWithResponseStream only to the round function, on exactly the allowed models', () => {
     const bedrock = statements.filter(({ statement }) =>
       actions(statement).some((a) => a.startsWith('bedrock:')),
     );
@@ -254,7 +268,7 @@ describe('Longform IAM', () => {
     const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
     const partition = { Ref: 'AWS::Partition' };
     expect(bedrock[0]?.statement).toEqual({
-      Action: 'bedrock:InvokeModel',
+      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       Effect: 'Allow',
       Resource: [
         join(
