@@ -16,19 +16,38 @@ export interface CliProcess {
   child: ChildProcess;
   /** Kills the process with SIGKILL: tsx runs the CLI in a child node process, so the whole group. */
   kill(): void;
+  /** Sends `signal` to the whole group, as Ctrl-C in a terminal does. */
+  signal(signal: NodeJS.Signals): void;
   /** Resolves once stderr has printed `count` matches of `pattern`; false if the process ended first. */
   waitForStderr(pattern: RegExp, count: number): Promise<boolean>;
   result: Promise<CliResult>;
+}
+
+/** How a test starts the CLI, besides its arguments and environment. */
+export interface CliStartOptions {
+  /** `npm run --silent longform -- ...` from `cwd` (npm changes to the package root), not tsx. */
+  viaNpm?: boolean;
+  /** The directory the user runs the command in (default: the repository). */
+  cwd?: string;
+  /** Close the read end of stdout at once, as `longform ... | head -c 0` does. */
+  closeStdout?: boolean;
 }
 
 /**
  * Starts `tsx cli/main.ts ...args` as its own process, as a user would run it. `env` is added to this
  * process's environment; a Bedrock endpoint is passed on only when given there.
  */
-export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
+export function startCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: CliStartOptions = {},
+): CliProcess {
   const { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: _ours, ...inherited } = process.env;
-  const child = spawn(`${REPO_ROOT}node_modules/.bin/tsx`, ['cli/main.ts', ...args], {
-    cwd: REPO_ROOT,
+  const [command, commandArgs] = options.viaNpm
+    ? ['npm', ['--prefix', REPO_ROOT, 'run', '--silent', 'longform', '--', ...args]]
+    : [`${REPO_ROOT}node_modules/.bin/tsx`, [`${REPO_ROOT}cli/main.ts`, ...args]];
+  const child = spawn(command, commandArgs, {
+    cwd: options.cwd ?? REPO_ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a kill reaches the node process tsx starts as well.
@@ -36,6 +55,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
   });
   let stdout = '';
   let stderr = '';
+  if (options.closeStdout) child.stdout?.destroy();
   const waiters: { seen: () => boolean; resolve: (seen: boolean) => void }[] = [];
   child.stdout?.setEncoding('utf8').on('data', (text: string) => {
     stdout += text;
@@ -60,6 +80,9 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
     kill: () => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     },
+    signal: (signal) => {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    },
     result,
     waitForStderr: (pattern, count) => {
       const global = new RegExp(pattern.source, 'g');
@@ -72,6 +95,10 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 }
 
 /** Runs `longform ...args` to its end. */
-export function runCli(args: readonly string[], env?: Record<string, string>): Promise<CliResult> {
-  return startCli(args, env).result;
+export function runCli(
+  args: readonly string[],
+  env?: Record<string, string>,
+  options?: CliStartOptions,
+): Promise<CliResult> {
+  return startCli(args, env, options).result;
 }

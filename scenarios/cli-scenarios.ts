@@ -40,19 +40,19 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
     name: 'maxTokensPerRound zero',
     args: () => ['run', PROMPT, '--max-tokens-per-round', '0'],
     exitCode: 1,
-    names: 'maxTokensPerRound',
+    names: '--max-tokens-per-round',
   },
   {
     name: 'maxTokensPerRound over the model limit',
     args: () => ['run', PROMPT, '--max-tokens-per-round', '200000'],
     exitCode: 1,
-    names: 'maxTokensPerRound',
+    names: '--max-tokens-per-round',
   },
   {
     name: 'maxRounds zero',
     args: () => ['run', PROMPT, '--max-rounds', '0'],
     exitCode: 1,
-    names: 'maxRounds',
+    names: '--max-rounds',
   },
   {
     name: 'maxRounds over the history bound',
@@ -63,8 +63,52 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
   {
     name: 'maxRounds fractional',
     args: () => ['run', PROMPT, '--max-rounds', '2.5'],
-    exitCode: 1,
-    names: 'maxRounds',
+    exitCode: 2,
+    names: '--max-rounds',
+  },
+  {
+    name: 'hexadecimal number',
+    args: () => ['run', PROMPT, '--max-tokens-per-round', '0x10'],
+    exitCode: 2,
+    names: '--max-tokens-per-round',
+  },
+  {
+    name: 'exponent number',
+    args: () => ['run', PROMPT, '--max-rounds', '1e3'],
+    exitCode: 2,
+    names: '--max-rounds',
+  },
+  {
+    name: 'padded number',
+    args: () => ['run', PROMPT, '--temperature', ' 0.5'],
+    exitCode: 2,
+    names: '--temperature',
+  },
+  {
+    name: 'repeated flag',
+    args: () => ['run', PROMPT, '--max-rounds', '3', '--max-rounds', '4'],
+    exitCode: 2,
+    names: 'given more than once',
+  },
+  { name: 'empty --out', args: () => ['run', PROMPT, '--out', ''], exitCode: 2, names: '--out' },
+  {
+    name: 'binary prompt file',
+    args: (scratch) => ['run', '--prompt-file', join(scratch, 'binary.bin')],
+    exitCode: 2,
+    names: 'binary',
+  },
+  {
+    name: 'prompt file not UTF-8',
+    args: (scratch) => ['run', '--prompt-file', join(scratch, 'latin1.txt')],
+    exitCode: 2,
+    names: 'not valid UTF-8',
+  },
+  { name: 'misspelt command', args: () => ['rnu', PROMPT], exitCode: 2, names: 'Did you mean run?' },
+  {
+    name: 'misspelt flag',
+    args: () => ['run', PROMPT, '--max-round', '3'],
+    exitCode: 2,
+    names: 'Did you mean --max-rounds?',
   },
   {
     name: 'temperature out of range',
@@ -105,10 +149,10 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
     name: 'empty stop sequence',
     args: () => ['run', PROMPT, '--stop-sequence', ''],
     exitCode: 1,
-    names: 'stopSequences[0]',
+    names: '--stop-sequence[0]',
   },
   { name: 'empty system prompt', args: () => ['run', PROMPT, '--system', ''], exitCode: 1, names: 'system' },
-  { name: 'empty model id', args: () => ['run', PROMPT, '--model', ''], exitCode: 1, names: 'modelId' },
+  { name: 'empty model id', args: () => ['run', PROMPT, '--model', ''], exitCode: 1, names: '--model' },
   {
     name: 'oversized prompt file',
     args: (scratch) => ['run', '--prompt-file', join(scratch, 'oversized.txt')],
@@ -119,13 +163,13 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
     name: 'job id with a space',
     args: () => ['run', PROMPT, '--job-id', 'two words'],
     exitCode: 1,
-    names: 'jobId',
+    names: '--job-id',
   },
   {
     name: 'job id too long',
     args: () => ['run', PROMPT, '--job-id', 'j'.repeat(81)],
     exitCode: 1,
-    names: 'jobId',
+    names: '--job-id',
   },
   {
     name: 'unknown option',
@@ -139,12 +183,11 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
     exitCode: 2,
     names: '--bedrock',
   },
-  { name: 'resume without --data-dir', args: () => ['resume', 'some-job'], exitCode: 2, names: '--data-dir' },
   {
-    name: 'resume of a job that does not exist',
+    name: 'resume in a data directory that does not exist',
     args: () => ['resume', 'no-such-job'],
-    exitCode: 2,
-    names: 'no-such-job',
+    exitCode: 1,
+    names: 'no Longform data',
   },
 ];
 
@@ -177,6 +220,8 @@ export async function runBadCommandLines(
   const scratch = await mkdtemp(join(tmpdir(), 'longform-bad-cli-'));
   try {
     await writeFile(join(scratch, 'oversized.txt'), 'x'.repeat(MAX_INPUT_TEXT_BYTES + 1));
+    await writeFile(join(scratch, 'binary.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x1a]));
+    await writeFile(join(scratch, 'latin1.txt'), Buffer.from('Caf\xe9 au lait', 'latin1'));
     const problems: (string | undefined)[] = [];
     let next = 0;
     const worker = async () => {
@@ -190,9 +235,11 @@ export async function runBadCommandLines(
             ? `exit ${exitCode}, expected ${badCase.exitCode}: ${stderr.trim()}`
             : !stderr.includes(badCase.names)
               ? `stderr does not name ${badCase.names}: ${stderr.trim()}`
-              : items > 0
-                ? `${items} items stored`
-                : undefined;
+              : /^\s+at /m.test(stderr)
+                ? `stack trace on stderr: ${stderr.trim()}`
+                : items > 0
+                  ? `${items} items stored`
+                  : undefined;
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));

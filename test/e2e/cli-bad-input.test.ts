@@ -9,12 +9,19 @@ const SAMPLE = new Set([
   'no prompt',
   'unknown option',
   'maxTokensPerRound not a number',
-  'resume without --data-dir',
   'empty prompt',
   'maxTokensPerRound over the model limit',
   'invoke with a non-Anthropic model',
   'oversized prompt file',
   'job id with a space',
+  'hexadecimal number',
+  'repeated flag',
+  'empty --out',
+  'binary prompt file',
+  'prompt file not UTF-8',
+  'misspelt command',
+  'misspelt flag',
+  'resume in a data directory that does not exist',
 ]);
 
 describe('longform CLI refuses bad input', () => {
