@@ -86,6 +86,11 @@ const INJECTED_FAULTS: Record<string, string> = {
   InternalServerException: 'internal 500',
   ModelTimeoutException: 'model timeout 408',
   dropConnection: 'dropped connection',
+  throttleInStream: 'throttle inside a stream',
+  unavailableInStream: '503 inside a stream',
+  internalInStream: '500 inside a stream',
+  modelTimeoutInStream: 'model error inside a stream',
+  dropConnectionInStream: 'stream dropped part-way',
 };
 
 /** The faults an emulator injected so far, by report name. */
