@@ -1,5 +1,5 @@
 /** `POST /model/{id}/converse`: the Converse operation. */
-import type { Conversation, Turn } from './conversation';
+import type { CachePoint, Conversation, Turn } from './conversation';
 import { validateSampling } from './conversation-validation';
 import type { HandlerContext, HandlerReply } from './handler-context';
 import { answerConversation } from './model-answer';
@@ -10,10 +10,24 @@ import { validationError } from './service-error';
 /** maxTokens when a Converse request leaves it out (capped by the model's own limit). */
 const DEFAULT_CONVERSE_MAX_TOKENS = 4096;
 
-function textsOf(content: unknown): string[] {
-  if (!Array.isArray(content)) return [];
-  // Non-text blocks (cachePoint, images, ...) carry no text for this model.
-  return content.flatMap((block) => (isRecord(block) && typeof block.text === 'string' ? [block.text] : []));
+/** The text blocks of a content list, and the cache points among them (`message` is the caller's). */
+function blocksOf(content: unknown, message: number): { texts: string[]; cachePoints: CachePoint[] } {
+  const texts: string[] = [];
+  const cachePoints: CachePoint[] = [];
+  if (!Array.isArray(content)) return { texts, cachePoints };
+  // Other non-text blocks (images, ...) carry no text for this model.
+  for (const block of content) {
+    if (!isRecord(block)) continue;
+    if (typeof block.text === 'string') texts.push(block.text);
+    else if (isRecord(block.cachePoint)) {
+      cachePoints.push({
+        message,
+        afterTexts: texts.length,
+        ttl: block.cachePoint.ttl === '1h' ? '1h' : '5m',
+      });
+    }
+  }
+  return { texts, cachePoints };
 }
 
 function toConversation(body: Record<string, unknown>): Conversation {
@@ -22,11 +36,14 @@ function toConversation(body: Record<string, unknown>): Conversation {
       "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
     );
   }
-  const messages: Turn[] = body.messages.map((message) => ({
-    role: isRecord(message) ? String(message.role) : 'undefined',
-    texts: isRecord(message) ? textsOf(message.content) : [],
-  }));
-  return { system: textsOf(body.system).join(''), messages };
+  const system = blocksOf(body.system, -1);
+  const cachePoints = [...system.cachePoints];
+  const messages: Turn[] = body.messages.map((message, index) => {
+    const blocks = blocksOf(isRecord(message) ? message.content : undefined, index);
+    cachePoints.push(...blocks.cachePoints);
+    return { role: isRecord(message) ? String(message.role) : 'undefined', texts: blocks.texts };
+  });
+  return { system: system.texts.join(''), messages, cachePoints };
 }
 
 function maxTokensOf(model: ModelSpec, value: unknown): number {
@@ -62,7 +79,7 @@ export async function handleConverse(
     top_p: config.topP ?? extra.top_p,
     top_k: extra.top_k,
   });
-  const { inputTokens, generation } = await answerConversation(
+  const { input, generation } = await answerConversation(
     'converse',
     model,
     conversation,
@@ -76,10 +93,15 @@ export async function handleConverse(
         message: { role: 'assistant', content: generation.text === '' ? [] : [{ text: generation.text }] },
       },
       stopReason: generation.stopReason,
+      // inputTokens counts only what was neither read from nor written to the cache; the cache counts
+      // come with requests that carry cache points.
       usage: {
-        inputTokens,
+        inputTokens: input.uncached,
         outputTokens: generation.outputTokens,
-        totalTokens: inputTokens + generation.outputTokens,
+        totalTokens: input.uncached + input.read + input.written + generation.outputTokens,
+        ...((conversation.cachePoints?.length ?? 0) > 0
+          ? { cacheReadInputTokens: input.read, cacheWriteInputTokens: input.written }
+          : {}),
       },
       metrics: { latencyMs: Date.now() - started },
     },

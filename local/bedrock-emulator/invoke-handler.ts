@@ -1,6 +1,6 @@
 /** `POST /model/{id}/invoke`: InvokeModel with an Anthropic Messages body. */
 import { randomBytes } from 'node:crypto';
-import type { Conversation, Turn } from './conversation';
+import type { CachePoint, Conversation, Turn } from './conversation';
 import { validateSampling } from './conversation-validation';
 import type { HandlerContext, HandlerReply } from './handler-context';
 import { answerConversation } from './model-answer';
@@ -63,21 +63,33 @@ function schemaViolations(provider: ModelSpec['provider'], body: JsonRecord): Er
   );
 }
 
-function textsOf(content: unknown): string[] {
-  if (typeof content === 'string') return [content];
-  if (!Array.isArray(content)) return [];
-  return content.flatMap((block) =>
-    isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? [block.text] : [],
-  );
+/** The text blocks of a content field, and a cache point after each block with `cache_control`. */
+function blocksOf(content: unknown, message: number): { texts: string[]; cachePoints: CachePoint[] } {
+  if (typeof content === 'string') return { texts: [content], cachePoints: [] };
+  const texts: string[] = [];
+  const cachePoints: CachePoint[] = [];
+  if (!Array.isArray(content)) return { texts, cachePoints };
+  for (const block of content) {
+    if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') continue;
+    texts.push(block.text);
+    if (isRecord(block.cache_control)) {
+      const ttl = block.cache_control.ttl === '1h' ? '1h' : '5m';
+      cachePoints.push({ message, afterTexts: texts.length, ttl });
+    }
+  }
+  return { texts, cachePoints };
 }
 
 function toConversation(body: JsonRecord): Conversation {
   if (!Array.isArray(body.messages)) throw validationError('messages: Field required');
-  const messages: Turn[] = body.messages.map((message) => ({
-    role: isRecord(message) ? String(message.role) : 'undefined',
-    texts: isRecord(message) ? textsOf(message.content) : [],
-  }));
-  return { system: textsOf(body.system).join(''), messages };
+  const system = blocksOf(body.system, -1);
+  const cachePoints = [...system.cachePoints];
+  const messages: Turn[] = body.messages.map((message, index) => {
+    const blocks = blocksOf(isRecord(message) ? message.content : undefined, index);
+    cachePoints.push(...blocks.cachePoints);
+    return { role: isRecord(message) ? String(message.role) : 'undefined', texts: blocks.texts };
+  });
+  return { system: system.texts.join(''), messages, cachePoints };
 }
 
 function checkVersion(value: unknown): void {
@@ -116,7 +128,7 @@ export async function handleInvoke(
   const maxTokens = maxTokensOf(model, body.max_tokens);
   const conversation = toConversation(body);
   validateSampling('invoke', model, body);
-  const { inputTokens, generation } = await answerConversation(
+  const { input, generation } = await answerConversation(
     'invoke',
     model,
     conversation,
@@ -134,14 +146,14 @@ export async function handleInvoke(
       stop_reason: generation.stopReason,
       stop_sequence: generation.stopReason === 'stop_sequence' ? (generation.stopSequence ?? null) : null,
       usage: {
-        input_tokens: inputTokens,
+        input_tokens: input.uncached,
         output_tokens: generation.outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: input.written,
+        cache_read_input_tokens: input.read,
       },
     },
     headers: {
-      'x-amzn-bedrock-input-token-count': String(inputTokens),
+      'x-amzn-bedrock-input-token-count': String(input.uncached),
       'x-amzn-bedrock-output-token-count': String(generation.outputTokens),
       'x-amzn-bedrock-invocation-latency': String(Date.now() - started),
     },

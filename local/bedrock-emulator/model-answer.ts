@@ -5,6 +5,7 @@ import { validateConversation } from './conversation-validation';
 import { type EndStateReason, endStateFor } from './end-state';
 import type { HandlerContext } from './handler-context';
 import type { ModelSpec } from './model-catalog';
+import { type CacheUsage, validateCachePoints } from './prompt-cache';
 import type { ApiKind } from './service-error';
 
 /** A generation, or one an end-state directive made stop for another reason. */
@@ -12,9 +13,9 @@ export type Answer =
   | Generation
   | (Omit<Generation, 'stopReason' | 'stopSequence'> & { stopReason: EndStateReason });
 
-/** The model's answer to a parsed request, with the input tokens it counted. */
+/** The model's answer to a parsed request, with its input tokens split by the prompt cache. */
 export interface ModelAnswer {
-  readonly inputTokens: number;
+  readonly input: CacheUsage;
   readonly generation: Answer;
 }
 
@@ -31,7 +32,10 @@ export async function answerConversation(
   stopSequences: readonly string[],
   context: HandlerContext,
 ): Promise<ModelAnswer> {
-  const inputTokens = validateConversation(api, model, conversation, maxTokens);
+  const total = validateConversation(api, model, conversation, maxTokens);
+  validateCachePoints(api, conversation);
+  // Without a cache (a handler called directly), every input token is uncached.
+  const input = context.promptCache?.account(model, conversation) ?? { uncached: total, read: 0, written: 0 };
   const ending = endStateFor(api, conversation);
   const generation = generateContinuation({
     conversation,
@@ -41,9 +45,9 @@ export async function answerConversation(
     quirks: context.quirks,
   });
   await context.delay(generation.outputTokens);
-  if (!ending) return { inputTokens, generation };
+  if (!ending) return { input, generation };
   return {
-    inputTokens,
+    input,
     generation: { text: generation.text, outputTokens: generation.outputTokens, stopReason: ending },
   };
 }

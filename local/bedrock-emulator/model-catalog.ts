@@ -29,11 +29,19 @@ export interface ModelSpec {
    * on demand, as it does for the newer Claude models.
    */
   readonly profileOnly?: boolean;
+  /**
+   * Fewest input tokens before a cache point for anything to be cached there; absent: the model caches
+   * nothing (cache points are ignored).
+   */
+  readonly promptCacheMinTokens?: number;
+  /** Whether a cache point's `"ttl": "1h"` is honoured (otherwise it caches for 5 minutes). */
+  readonly promptCacheOneHour?: boolean;
 }
 
 /** A Claude model of the 4.6 generation or later: 1M context, 128K output, no prefill, profile only. */
-function currentClaude(id: string, sampling: SamplingRule): ModelSpec {
+function currentClaude(id: string, sampling: SamplingRule, promptCacheMinTokens: number): ModelSpec {
   return {
+    promptCacheMinTokens,
     id,
     provider: 'anthropic',
     maxOutputTokens: 128_000,
@@ -84,15 +92,18 @@ export const EMULATOR_MODELS: readonly ModelSpec[] = [
     sampling: 'temperature-or-top-p',
     lifecycle: 'legacy',
     anthropicName: 'claude-haiku-4-5-20251001',
+    promptCacheMinTokens: 4096,
+    promptCacheOneHour: true,
   },
-  currentClaude('anthropic.claude-opus-4-6-v1', 'temperature-or-top-p'),
-  currentClaude('anthropic.claude-sonnet-4-6', 'temperature-or-top-p'),
-  currentClaude('anthropic.claude-opus-4-7', 'none'),
-  currentClaude('anthropic.claude-opus-4-8', 'none'),
+  // Cache minimums: Anthropic's prompt-caching page (Sonnet 4.6: 1,024; other sources say 2,048).
+  currentClaude('anthropic.claude-opus-4-6-v1', 'temperature-or-top-p', 4096),
+  currentClaude('anthropic.claude-sonnet-4-6', 'temperature-or-top-p', 1024),
+  currentClaude('anthropic.claude-opus-4-7', 'none', 4096),
+  currentClaude('anthropic.claude-opus-4-8', 'none', 4096),
   // Sonnet 5 refuses non-default sampling values; Fable 5 takes temperature 1.0 and top_p 0.99-1 only.
   // The emulator refuses any sampling field on both.
-  currentClaude('anthropic.claude-sonnet-5', 'none'),
-  currentClaude('anthropic.claude-fable-5', 'none'),
+  currentClaude('anthropic.claude-sonnet-5', 'none', 512),
+  currentClaude('anthropic.claude-fable-5', 'none', 512),
   {
     // Output: 64K on the model card, 65,535 in other sources.
     id: 'amazon.nova-2-lite-v1:0',

@@ -14,6 +14,7 @@ import type { HandlerContext, HandlerReply } from './handler-context';
 import type { InstructionQuirks } from './instruction-quirks';
 import { handleInvoke } from './invoke-handler';
 import { type ModelSpec, resolveModel } from './model-catalog';
+import { PromptCache } from './prompt-cache';
 import { EmulatedServiceError, validationError } from './service-error';
 import { STREAM_OPERATIONS, type StreamFault, type StreamOperation, writeStream } from './stream-handlers';
 import { DEFAULT_DOCUMENT_TOKENS } from './target-document';
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
    * marked by provider as Legacy ..." instead of generating (default false: they stay callable).
    */
   legacyInactive?: boolean;
+  /** The prompt cache's clock, in ms (default `Date.now`): a test moves it to expire cached prefixes. */
+  promptCacheClock?: () => number;
 }
 
 /** A started emulator. */
@@ -117,6 +120,8 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
   let faults = new FaultInjector(options.faults);
   let quirks = options.instructionQuirks;
   const documentTokens = options.documentTokens ?? DEFAULT_DOCUMENT_TOKENS;
+  // One cache per server, like one account's cache in one region.
+  const promptCache = new PromptCache(options.promptCacheClock);
   let requests = 0;
   const byOutcome: Record<string, number> = {};
   const record = (outcome: string): void => {
@@ -151,6 +156,7 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
       documentTokens,
       quirks,
       delay: (tokens) => sleep(tokens * latencyPerTokenMs),
+      promptCache,
     };
     const body = await readBody(request);
     if (stream) {
