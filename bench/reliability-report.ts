@@ -23,6 +23,7 @@ import { runLargeInputs } from '../scenarios/large-inputs';
 import { runAbortedExecutions, runPermanentFailureResumed } from '../scenarios/resumed-jobs';
 import type { ScenarioReport } from '../scenarios/scenario-report';
 import { runConcurrentJobs, runSameJobTwice } from '../scenarios/shared-store';
+import { runStreamFaults, runTimeBoxedRounds } from '../scenarios/time-boxed-rounds';
 
 const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
   () =>
@@ -55,8 +56,30 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
     runPermanentFailureResumed(['AccessDeniedException', 'ValidationException', 'AccessDeniedException'], 3),
   () => runSameJobTwice(),
   () => runConcurrentJobs({ jobs: 50, documentTokens: 500, maxTokensPerRound: 100 }),
-  // 32,000 tokens: the most the stack allows per round by default (a round fits one Lambda invocation).
   () => runLargeInputs({ documentTokens: 900_000, maxTokensPerRound: 32_000 }),
+  // Streaming: a slow model time-boxed by a 3 s round timeout, and 200 runs (10 seeds of 20 jobs) with
+  // throttles and drops at seeded points of the streams, some failing past half their budget.
+  async () =>
+    (
+      await runTimeBoxedRounds({
+        documentTokens: 3000,
+        latencyPerTokenMs: 5,
+        roundTimeoutSeconds: 3,
+        maxTokensPerRound: 20_000,
+      })
+    ).report,
+  async () =>
+    (
+      await runStreamFaults({
+        seeds: 10,
+        jobsPerSeed: 20,
+        documentTokens: 1200,
+        maxTokensPerRound: 400,
+        latencyPerTokenMs: 1,
+        roundTimeoutSeconds: 1,
+        faultRate: 0.15,
+      })
+    ).report,
   () => runBadExecutionInputs('bad execution inputs', BAD_EXECUTION_INPUTS),
   () => runBadExecutionInputs('non-object execution inputs', NON_OBJECT_EXECUTION_INPUTS),
   () => runCliKilledAndResumed(7),
