@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { PARTITION_KEY, SORT_KEY } from '../functions/adapters/job-table-keys';
 import { createDynamoDbClient } from '../functions/handlers/shared/clients';
+import { DataDirectoryError } from './data-directory';
 
 /**
  * The local servers accept any signature; these keep SDK clients off the real credential chain. Letters
@@ -42,7 +44,10 @@ export interface LocalDynamoDb {
  * (`createTableMs: 0`) so no waiter is needed.
  */
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    await checkDatabase(options.dataDir);
+  }
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
@@ -90,4 +95,24 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
         server.close((error?: Error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * Opens the directory's LevelDB once with the library dynalite uses: dynalite itself reports a damaged or
+ * unreadable one only later, as an uncaught "Database is not open" in the middle of a request.
+ */
+async function checkDatabase(dataDir: string): Promise<void> {
+  const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+    Level: new (path: string) => { open(): Promise<void>; close(): Promise<void> };
+  };
+  const db = new Level(dataDir);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
+    throw new DataDirectoryError(
+      `cannot open the jobs in ${dataDir} (${cause}): the directory is damaged or not readable`,
+    );
+  }
+  await db.close();
 }
