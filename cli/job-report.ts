@@ -1,4 +1,13 @@
 import type { JobRecord } from '../functions/adapters/job-store';
+import { cachePolicy } from '../functions/core/cache-points';
+import {
+  estimatedCostUsd,
+  type PriceTable,
+  parsePriceTable,
+  pricesFor,
+  SHIPPED_PRICES,
+} from '../functions/core/cost';
+import { addUsage, NO_USAGE } from '../functions/core/job-record';
 import type { ExecutionOutcome } from '../local/offline-runtime';
 
 /**
@@ -14,7 +23,15 @@ export interface JobSummary {
   rounds: number;
   stopReason: string | null;
   strategy: string | null;
-  usage: { inputTokens: number; outputTokens: number };
+  /** Input (uncached), output, cache-read and cache-write tokens summed over the job's rounds. */
+  usage: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheReadInputTokens: number;
+    cacheWriteInputTokens: number;
+  };
+  /** Estimated Bedrock cost in USD from the price table; `null` for a model it does not list. */
+  estimatedCostUsd: number | null;
   characters: number;
   elapsedMs?: number;
   error?: string;
@@ -38,6 +55,7 @@ export function summarize(
   job: JobRecord | undefined,
   outcome?: ExecutionOutcome,
   elapsedMs?: number,
+  prices: PriceTable = cliPriceTable(),
 ): JobSummary {
   const executionFailed = outcome?.status === 'FAILED';
   // A running job has no failure, but may carry the error its state machine is retrying.
@@ -51,12 +69,39 @@ export function summarize(
     rounds: job ? job.nextRound - 1 : 0,
     stopReason: job?.stopReason ?? null,
     strategy: job?.strategy ?? null,
-    usage: job?.usage ?? { inputTokens: 0, outputTokens: 0 },
+    usage: addUsage(NO_USAGE, job?.usage ?? NO_USAGE),
+    estimatedCostUsd: job ? jobCost(job, prices) : 0,
     characters: job?.documentCharacters ?? 0,
     ...(elapsedMs !== undefined ? { elapsedMs } : {}),
     ...(failure?.name ? { error: failure.name } : {}),
     ...(failure?.message !== undefined ? { cause: failure.message } : {}),
   };
+}
+
+/**
+ * The price table the CLI estimates costs with: the shipped one, with `LONGFORM_PRICES` (JSON, model id →
+ * `{ "input", "output" }` USD per million tokens) on top.
+ */
+export function cliPriceTable(env: NodeJS.ProcessEnv = process.env): PriceTable {
+  const json = env.LONGFORM_PRICES;
+  return json === undefined ? SHIPPED_PRICES : parsePriceTable(json, 'LONGFORM_PRICES');
+}
+
+function jobCost(job: JobRecord, prices: PriceTable): number | null {
+  const modelPrices = pricesFor(job.config.modelId, prices);
+  if (!modelPrices) return null;
+  return estimatedCostUsd(job.usage, modelPrices, cachePolicy(job.config)?.ttl);
+}
+
+/** Usage and cost as a person reads them: the four token counts and the estimated USD. */
+export function usageLine(summary: JobSummary): string {
+  const { usage } = summary;
+  const cost =
+    summary.estimatedCostUsd === null ? 'cost unknown' : `about $${summary.estimatedCostUsd.toFixed(4)}`;
+  return (
+    `${usage.inputTokens} input (+${usage.cacheReadInputTokens} cache-read, ` +
+    `${usage.cacheWriteInputTokens} cache-write) and ${usage.outputTokens} output tokens, ${cost}`
+  );
 }
 
 /** The one line a person reads when a job did not complete: status, error name and the reason. */

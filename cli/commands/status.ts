@@ -1,7 +1,7 @@
 import { writeStdout } from '../document-output';
 import { resumeHint } from '../execute-job';
 import { type JobLocationFlags, runStoredJobCommand } from '../job-command-args';
-import { summarize } from '../job-report';
+import { summarize, usageLine } from '../job-report';
 
 /**
  * `longform status JOB_ID`: the job's status, rounds, stop reason, strategy, usage and characters, from an
@@ -27,7 +27,7 @@ export function statusCommand(jobId: string, flags: JobLocationFlags & { json?: 
       `${jobId}: ${summary.status}${reason}\n` +
         (interrupted ? `  no process runs it; ${resumeHint(jobId, dataDir)}\n` : '') +
         `  rounds ${summary.rounds}, stop reason ${summary.stopReason ?? '-'}, strategy ${summary.strategy}\n` +
-        `  ${summary.characters} characters, ${summary.usage.inputTokens} input and ${summary.usage.outputTokens} output tokens\n` +
+        `  ${summary.characters} characters, ${usageLine(summary)}\n` +
         `  created ${job.createdAt}, updated ${job.updatedAt}\n`,
     );
     return 0;
