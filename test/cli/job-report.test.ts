@@ -53,7 +53,7 @@ describe('summarize usage and cost', () => {
   it('takes LONGFORM_PRICES over the shipped table, and says when a model has no price', () => {
     const prices = cliPriceTable({ LONGFORM_PRICES: '{"acme.model-v1": {"input": 1, "output": 1}}' });
     expect(summarize('j1', job('acme.model-v1'), undefined, undefined, prices).estimatedCostUsd).toBeCloseTo(
-      0.1725,
+      0.2725,
       10,
     );
     const unknown = summarize('j1', job('acme.other-v1'), undefined, undefined, prices);
