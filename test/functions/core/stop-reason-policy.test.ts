@@ -67,6 +67,18 @@ describe('decideAfterRound', () => {
     expect(decide({ noProgressRounds: 1 })).toEqual({ next: 'continue', noProgressRounds: 0 });
   });
 
+  it('continues after time_budget exactly as after max_tokens', () => {
+    for (const changes of [{}, { noProgressRounds: 1, visibleCharacters: 0 }, { round: 10 }]) {
+      expect(decide({ ...changes, stopReason: 'time_budget' })).toEqual(
+        decide({ ...changes, stopReason: 'max_tokens' }),
+      );
+    }
+    expect(decide({ stopReason: 'time_budget', visibleCharacters: 0 })).toEqual({
+      next: 'continue',
+      noProgressRounds: 1,
+    });
+  });
+
   it.each(['end_turn', 'stop_sequence'])('completes on %s', (stopReason) => {
     expect(decide({ stopReason })).toEqual({ next: 'finish', status: 'COMPLETED', noProgressRounds: 0 });
   });
