@@ -107,7 +107,8 @@ export async function executeJob(
     }
   }
   if (options.json) await writeStdout(`${JSON.stringify(summary)}\n`);
-  process.stderr.write(`${inFlagTerms(closingLine(summary, wentTo))}\n`);
+  // Input refused before anything was stored has no rounds to sum up: the failure line says it all.
+  if (job) process.stderr.write(`${inFlagTerms(closingLine(summary, wentTo))}\n`);
   if (outFailed) {
     const kept = runtime.dataDirectory
       ? `; it is kept: longform result ${options.jobId} --data-dir ${runtime.dataDirectory.path} --out FILE`
