@@ -45,18 +45,19 @@ function estimatedTokens(text: string): number {
 }
 
 /**
- * Characters per block for a job: about a quarter of a round (a round writes 3-6 characters per token),
- * so a round adds a handful of blocks, far below the look-back.
+ * Characters per block for a job: half a character per token of a round (a round writes 3-6 characters
+ * per token), so a round adds 6-12 blocks, below the spacing of cache points, and the piece after the
+ * last cache point, sent uncached each round, stays small.
  */
 export function blockCharacters(maxTokensPerRound: number): number {
-  return Math.max(MIN_BLOCK_CHARACTERS, maxTokensPerRound);
+  return Math.max(MIN_BLOCK_CHARACTERS, Math.round(maxTokensPerRound / 2));
 }
 
 /**
  * Where a document turn's text is cut into blocks: after each multiple of `size` characters, moved back
  * to just after the last character that is not white space (no block ends in white space, none is only
  * white space). Each cut depends only on the text before it, which later rounds send unchanged. Only
- * cuts strictly inside the text are returned.
+ * cuts with text that is not white space after them are returned.
  */
 export function blockCuts(text: string, size: number): number[] {
   const cuts: number[] = [];
@@ -66,6 +67,8 @@ export function blockCuts(text: string, size: number): number[] {
     while (cut > 0 && /[\s\uD800-\uDBFF]/u.test(text[cut - 1] as string)) cut--;
     if (cut > (cuts.at(-1) ?? 0)) cuts.push(cut);
   }
+  // The last piece must hold text too: an instruction round's sent text ends in white space.
+  while (cuts.length > 0 && text.slice(cuts.at(-1)).trim() === '') cuts.pop();
   return cuts;
 }
 

@@ -55,6 +55,10 @@ describe('blockCuts', () => {
       from = cut;
     }
     expect(cuts.length).toBeGreaterThan(20);
+    // Nor is the last piece only white space (an instruction round sends text up to a word start).
+    const sent = `${text.slice(0, 2048)}\n\n  `;
+    const last = blockCuts(sent, 1024).at(-1) as number;
+    expect(sent.slice(last).trim()).not.toBe('');
   });
 });
 
@@ -116,8 +120,8 @@ describe('cachePolicy', () => {
     expect(cachePolicy({ ...CONFIG, maxTokensPerRound: 32_000 })?.ttl).toBe('5m');
   });
 
-  it('cuts blocks of about a quarter round, never under 1,024 characters', () => {
+  it('cuts blocks of half a character per round token, never under 1,024 characters', () => {
     expect(blockCharacters(10)).toBe(1024);
-    expect(blockCharacters(4096)).toBe(4096);
+    expect(blockCharacters(8192)).toBe(4096);
   });
 });
