@@ -117,8 +117,13 @@ export async function executeJob(
     return 1;
   }
   if (summary.status === 'COMPLETED') return 0;
+  const dataDir = runtime.dataDirectory?.path;
   const hint =
-    summary.status === 'FAILED' && job ? `; ${resumeHint(options.jobId, runtime.dataDirectory?.path)}` : '';
+    summary.status === 'FAILED' && job
+      ? `; ${resumeHint(options.jobId, dataDir)}`
+      : summary.status === 'MAX_ROUNDS_REACHED' && dataDir
+        ? `; more rounds without paying again for these: longform resume ${options.jobId} --data-dir ${dataDir} --max-rounds N`
+        : '';
   process.stderr.write(`${inFlagTerms(failureLine(summary))}${hint}\n`);
   return 1;
 }

@@ -118,8 +118,7 @@ export function closingLine(summary: JobSummary, documentWentTo: string | undefi
   const seconds = ((summary.elapsedMs ?? 0) / 1000).toFixed(1);
   return (
     `longform: job ${summary.jobId} ${summary.status}: ${summary.rounds} rounds, ` +
-    `${summary.usage.inputTokens} input and ${summary.usage.outputTokens} output tokens, ` +
-    `${summary.characters} characters, ${seconds} s` +
+    `${usageLine(summary)}, ${summary.characters} characters, ${seconds} s` +
     (documentWentTo ? `; document ${documentWentTo}` : '; no document written')
   );
 }

@@ -31,7 +31,7 @@ describe('longform run and resume keep a paid job safe', () => {
     // Characters are code points: the document holds characters outside the BMP.
     expect(lines.at(-1)).toMatch(
       new RegExp(
-        `^longform: job taken COMPLETED: \\d+ rounds, \\d+ input and \\d+ output tokens, ${[...first.stdout].length} characters, \\d+\\.\\d s; document on stdout$`,
+        `^longform: job taken COMPLETED: \\d+ rounds, \\d+ input .* output tokens, [^,]+, ${[...first.stdout].length} characters, \\d+\\.\\d s; document on stdout$`,
       ),
     );
 
@@ -54,6 +54,7 @@ describe('longform run and resume keep a paid job safe', () => {
     );
     expect(capped.exitCode).toBe(1);
     expect(capped.stderr).toMatch(/job capped MAX_ROUNDS_REACHED/);
+    expect(capped.stderr).toContain(`longform resume capped --data-dir ${dataDir} --max-rounds N`);
 
     // The job ran against this endpoint: the emulator a resume would start is another Bedrock.
     const elsewhere = await longform(['resume', 'capped', '--max-rounds', '50', ...args]);
