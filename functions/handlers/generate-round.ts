@@ -43,8 +43,10 @@ export function createGenerateRoundHandler({
       logger.info('Round finished', roundLog(report));
       if (report.source === 'model') {
         metrics?.addMetric('Rounds', MetricUnit.Count, 1);
-        metrics?.addMetric('InputTokens', MetricUnit.Count, report.inputTokens);
-        metrics?.addMetric('OutputTokens', MetricUnit.Count, report.result.outputTokens);
+        metrics?.addMetric('InputTokens', MetricUnit.Count, report.usage.inputTokens);
+        metrics?.addMetric('OutputTokens', MetricUnit.Count, report.usage.outputTokens);
+        metrics?.addMetric('CacheReadInputTokens', MetricUnit.Count, report.usage.cacheReadInputTokens);
+        metrics?.addMetric('CacheWriteInputTokens', MetricUnit.Count, report.usage.cacheWriteInputTokens);
         metrics?.addMetric('RoundLatency', MetricUnit.Milliseconds, report.latencyMs);
       } else {
         // A retry or redrive that found the round already stored: no Bedrock call was made.

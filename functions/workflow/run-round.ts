@@ -4,7 +4,7 @@ import { buildConversation, type ConversationOptions, chooseRoundStrategy } from
 import { JobNotFoundError, LongformError, PrefillRejectedError } from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
 import { nextStep, planRound } from '../core/job-lifecycle';
-import type { JobRecord } from '../core/job-record';
+import { addUsage, type JobRecord, NO_USAGE, type Usage } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
 import type { RoundRecord } from '../core/round-record';
 import { joinChunk } from '../core/seam';
@@ -34,7 +34,8 @@ export interface RoundReport {
   result: RoundResult;
   source: RoundSource;
   latencyMs: number;
-  inputTokens: number;
+  /** The Bedrock call's token counts; zeros when the round made none (a stored round was reused). */
+  usage: Required<Usage>;
   strategySwitched: boolean;
 }
 
@@ -133,7 +134,7 @@ export async function runRound(
   return {
     ...report,
     latencyMs,
-    inputTokens: source === 'model' ? record.usage.inputTokens : 0,
+    usage: addUsage(NO_USAGE, source === 'model' ? record.usage : NO_USAGE),
     strategySwitched,
   };
 }
@@ -240,7 +241,7 @@ function stored(job: JobRecord, record: RoundRecord | undefined, source: RoundSo
     },
     source,
     latencyMs: 0,
-    inputTokens: 0,
+    usage: { ...NO_USAGE },
     strategySwitched: false,
   };
 }
