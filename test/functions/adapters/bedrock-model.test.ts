@@ -9,8 +9,14 @@ import {
   RoundDeadlineError,
 } from '../../../functions/core/errors';
 import type { ChatTurn, JobConfig } from '../../../functions/core/job-config';
+import { startJob } from '../../../functions/workflow/start-job';
 import { targetDocument } from '../../../local/bedrock-emulator';
-import { type LocalServices, startLocalServices } from '../../../scenarios/local-services';
+import {
+  driveJob,
+  type LocalServices,
+  startLocalServices,
+  TEST_DEFAULTS,
+} from '../../../scenarios/local-services';
 
 let services: LocalServices;
 beforeAll(async () => {
@@ -108,4 +114,35 @@ describe('generateReply against the emulator', () => {
       else process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = previous;
     }
   });
+});
+
+describe('prompt caching through the adapter', () => {
+  it.each([
+    ['converse', 'prefill', 'us.anthropic.claude-haiku-4-5-20251001-v1:0'],
+    ['invoke', 'instruction', 'us.anthropic.claude-sonnet-4-6'],
+  ] as const)(
+    'a %s %s job reads its document from the cache and writes the same document as without',
+    async (api, continuation, modelId) => {
+      const prompt = `Cached adapter document, ${api} ${continuation} [emulator:tokens=14000]`;
+      const documents: string[] = [];
+      const reads: number[] = [];
+      for (const promptCaching of [false, true]) {
+        const jobId = `cached-${api}-${continuation}-${promptCaching}`;
+        const input = { prompt, modelId, api, continuation, maxTokensPerRound: 2000, maxRounds: 20 };
+        await startJob(
+          services.store,
+          TEST_DEFAULTS,
+          jobId,
+          promptCaching ? input : { ...input, promptCaching },
+        );
+        expect((await driveJob(services.store, services.callModel, jobId)).status).toBe('COMPLETED');
+        documents.push(await services.store.loadDocument(jobId));
+        reads.push((await services.store.getJob(jobId))?.usage.cacheReadInputTokens ?? 0);
+      }
+      expect(documents[1]).toBe(documents[0]);
+      expect(documents[0]).toBe(targetDocument({ prompt }));
+      expect(reads[0]).toBe(0);
+      expect(reads[1]).toBeGreaterThan(10_000);
+    },
+  );
 });
