@@ -74,7 +74,7 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
         seeds: 10,
         jobsPerSeed: 20,
         documentTokens: 1200,
-        maxTokensPerRound: 400,
+        maxTokensPerRound: 20_000,
         latencyPerTokenMs: 1,
         roundTimeoutSeconds: 1,
         faultRate: 0.15,

@@ -86,11 +86,12 @@ const INJECTED_FAULTS: Record<string, string> = {
   InternalServerException: 'internal 500',
   ModelTimeoutException: 'model timeout 408',
   dropConnection: 'dropped connection',
-  throttleInStream: 'throttle inside a stream',
-  unavailableInStream: '503 inside a stream',
-  internalInStream: '500 inside a stream',
-  modelTimeoutInStream: 'model error inside a stream',
-  dropConnectionInStream: 'stream dropped part-way',
+  // A fault the emulator injected inside a stream, after its first events (see its stream handlers).
+  throttleInStream: 'throttle 429 inside a stream',
+  unavailableInStream: 'unavailable 503 inside a stream',
+  internalInStream: 'internal 500 inside a stream',
+  modelTimeoutInStream: 'model timeout 408 inside a stream',
+  dropConnectionInStream: 'dropped connection inside a stream',
 };
 
 /** The faults an emulator injected so far, by report name. */

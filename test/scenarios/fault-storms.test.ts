@@ -23,6 +23,10 @@ describe('fault storms on the real definition, retries shortened', () => {
     expect(report.exactJobs).toBe(4);
     expect(report.charactersLost).toBe(0);
     expect(report.charactersDuplicated).toBe(0);
-    for (const kind of kinds) expect(report.faults[kind] ?? 0).toBeGreaterThan(0);
+    // Rounds stream, so a fault strikes before the stream or inside it: either counts.
+    for (const kind of kinds) {
+      const injected = (report.faults[kind] ?? 0) + (report.faults[`${kind} inside a stream`] ?? 0);
+      expect(injected).toBeGreaterThan(0);
+    }
   });
 });

@@ -23,18 +23,18 @@ describe('time-boxed rounds on the real definition', () => {
   it('loses and duplicates nothing when streams are throttled or dropped part-way, kept or retried', async () => {
     const { report, keptFailedStreams } = await runStreamFaults({
       seeds: 1,
-      jobsPerSeed: 6,
-      documentTokens: 900,
-      maxTokensPerRound: 400,
+      jobsPerSeed: 8,
+      documentTokens: 1200,
+      maxTokensPerRound: 20_000,
       latencyPerTokenMs: 1,
       roundTimeoutSeconds: 1,
-      faultRate: 0.15,
+      faultRate: 0.25,
     });
     expect(report.problems).toEqual([]);
-    expect(report.exactJobs).toBe(6);
+    expect(report.exactJobs).toBe(8);
     expect(report.charactersLost + report.charactersDuplicated).toBe(0);
-    expect(report.faults['throttle inside a stream'] ?? 0).toBeGreaterThan(0);
-    expect(report.faults['stream dropped part-way'] ?? 0).toBeGreaterThan(0);
+    expect(report.faults['throttle 429 inside a stream'] ?? 0).toBeGreaterThan(0);
+    expect(report.faults['dropped connection inside a stream'] ?? 0).toBeGreaterThan(0);
     expect(keptFailedStreams).toBeGreaterThan(0);
   });
 });

@@ -187,7 +187,7 @@ describe('emulator server', () => {
   it('answers unknown routes with 404 UnknownOperationException', async () => {
     const emulator = await startBedrockEmulator();
     try {
-      const response = await fetch(`${emulator.url}/model/${HAIKU}/converse-stream`, {
+      const response = await fetch(`${emulator.url}/model/${HAIKU}/converse-streaming`, {
         method: 'POST',
         body: '{}',
       });
