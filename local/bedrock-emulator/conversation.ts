@@ -1,4 +1,5 @@
 /** The request shape both operations are normalized to before validation and generation. */
+import { isRecord } from './request-body';
 
 /** One turn as the client sent it: its role (unchecked) and the text of each text block in order. */
 export interface Turn {
@@ -26,4 +27,26 @@ export interface Conversation {
 /** The text of a turn as the model reads it. */
 export function turnText(turn: Turn): string {
   return turn.texts.join('');
+}
+
+/** One operation's reading of a content field: its text blocks and the cache points among them. */
+export type ContentReader = (
+  content: unknown,
+  message: number,
+) => { texts: string[]; cachePoints: CachePoint[] };
+
+/** A conversation from a request's `system` and `messages` (already checked to be a list), read block by block. */
+export function readConversation(
+  system: unknown,
+  messages: readonly unknown[],
+  read: ContentReader,
+): Conversation {
+  const systemBlocks = read(system, -1);
+  const cachePoints = [...systemBlocks.cachePoints];
+  const turns: Turn[] = messages.map((message, index) => {
+    const blocks = read(isRecord(message) ? message.content : undefined, index);
+    cachePoints.push(...blocks.cachePoints);
+    return { role: isRecord(message) ? String(message.role) : 'undefined', texts: blocks.texts };
+  });
+  return { system: systemBlocks.texts.join(''), messages: turns, cachePoints };
 }

@@ -1,5 +1,5 @@
 /** `POST /model/{id}/converse`: the Converse operation. */
-import type { CachePoint, Conversation, Turn } from './conversation';
+import { type CachePoint, type Conversation, readConversation } from './conversation';
 import { validateSampling } from './conversation-validation';
 import type { HandlerContext, HandlerReply } from './handler-context';
 import { answerConversation } from './model-answer';
@@ -36,14 +36,7 @@ function toConversation(body: Record<string, unknown>): Conversation {
       "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
     );
   }
-  const system = blocksOf(body.system, -1);
-  const cachePoints = [...system.cachePoints];
-  const messages: Turn[] = body.messages.map((message, index) => {
-    const blocks = blocksOf(isRecord(message) ? message.content : undefined, index);
-    cachePoints.push(...blocks.cachePoints);
-    return { role: isRecord(message) ? String(message.role) : 'undefined', texts: blocks.texts };
-  });
-  return { system: system.texts.join(''), messages, cachePoints };
+  return readConversation(body.system, body.messages, blocksOf);
 }
 
 function maxTokensOf(model: ModelSpec, value: unknown): number {

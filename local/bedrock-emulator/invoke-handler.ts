@@ -1,6 +1,6 @@
 /** `POST /model/{id}/invoke`: InvokeModel with an Anthropic Messages body. */
 import { randomBytes } from 'node:crypto';
-import type { CachePoint, Conversation, Turn } from './conversation';
+import { type CachePoint, type Conversation, readConversation } from './conversation';
 import { validateSampling } from './conversation-validation';
 import type { HandlerContext, HandlerReply } from './handler-context';
 import { answerConversation } from './model-answer';
@@ -82,14 +82,7 @@ function blocksOf(content: unknown, message: number): { texts: string[]; cachePo
 
 function toConversation(body: JsonRecord): Conversation {
   if (!Array.isArray(body.messages)) throw validationError('messages: Field required');
-  const system = blocksOf(body.system, -1);
-  const cachePoints = [...system.cachePoints];
-  const messages: Turn[] = body.messages.map((message, index) => {
-    const blocks = blocksOf(isRecord(message) ? message.content : undefined, index);
-    cachePoints.push(...blocks.cachePoints);
-    return { role: isRecord(message) ? String(message.role) : 'undefined', texts: blocks.texts };
-  });
-  return { system: system.texts.join(''), messages, cachePoints };
+  return readConversation(body.system, body.messages, blocksOf);
 }
 
 function checkVersion(value: unknown): void {
