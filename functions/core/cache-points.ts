@@ -84,7 +84,9 @@ export function cachePolicy(config: JobConfig): CachePolicy | undefined {
   const support = promptCacheFor(config.modelId);
   if (!support) return undefined;
   const longRounds = config.maxTokensPerRound > FIVE_MINUTE_TTL_MAX_ROUND_TOKENS;
-  return { support, ttl: longRounds && support.oneHourTtl ? '1h' : '5m' };
+  // Only Converse documents a TTL field; InvokeModel's cache_control always gets the 5-minute default.
+  const hour = longRounds && support.oneHourTtl && config.api === 'converse';
+  return { support, ttl: hour ? '1h' : '5m' };
 }
 
 /**

@@ -113,10 +113,11 @@ describe('sentTurns', () => {
 });
 
 describe('cachePolicy', () => {
-  it('uses the hour TTL only for rounds that can outlast 5 minutes on a model that has it', () => {
+  it('uses the hour TTL only over Converse, for rounds that can outlast 5 minutes, on a model that has it', () => {
     const haiku = { ...CONFIG, modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' };
     expect(cachePolicy({ ...haiku, maxTokensPerRound: 4096 })?.ttl).toBe('5m');
     expect(cachePolicy({ ...haiku, maxTokensPerRound: 32_000 })?.ttl).toBe('1h');
+    expect(cachePolicy({ ...haiku, api: 'invoke', maxTokensPerRound: 32_000 })?.ttl).toBe('5m');
     expect(cachePolicy({ ...CONFIG, maxTokensPerRound: 32_000 })?.ttl).toBe('5m');
   });
 
