@@ -1,9 +1,10 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
-import { generateReply } from '../functions/adapters/bedrock-model';
+import { streamReply } from '../functions/adapters/bedrock-stream';
 import { JobStore } from '../functions/adapters/job-store';
 import type { JobDefaults } from '../functions/core/job-config';
+import { roundTimeBudget } from '../functions/core/round-time-budget';
 import { type CallModel, type RoundResult, runRound } from '../functions/workflow/run-round';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from '../local/bedrock-emulator';
 import {
@@ -58,7 +59,8 @@ export async function startLocalServices(emulatorOptions: EmulatorOptions = {}):
     documents,
     store,
     bedrock,
-    callModel: (config, conversation) => generateReply(bedrock, config, conversation, 60_000),
+    // Rounds stream as deployed, with the budget of a minute-long round function.
+    callModel: (config, conversation) => streamReply(bedrock, config, conversation, roundTimeBudget(60_000)),
     async stop() {
       bedrock.destroy();
       documents.destroy();
