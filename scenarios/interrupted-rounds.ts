@@ -1,5 +1,7 @@
+import { streamReply } from '../functions/adapters/bedrock-stream';
 import { JobStore, type RoundRecord } from '../functions/adapters/job-store';
 import { PrefillRejectedError } from '../functions/core/errors';
+import { roundTimeBudget } from '../functions/core/round-time-budget';
 import { type CallModel, type RoundResult, runRound } from '../functions/workflow/run-round';
 import { startJob } from '../functions/workflow/start-job';
 import { targetDocument } from '../local/bedrock-emulator';
@@ -60,6 +62,11 @@ export interface InterruptedRoundsOptions {
   maxTokensPerRound: number;
   /** Chance that a round attempt is killed (at a point drawn uniformly) or doubled. */
   killRate: number;
+  /**
+   * A slow model and short round functions, so rounds are cut by their time budget (stop reason
+   * `time_budget`) and killed around those cuts. Absent: rounds end at `maxTokensPerRound`.
+   */
+  timeBox?: { latencyPerTokenMs: number; roundTimeoutMs: number };
 }
 
 /**
@@ -70,8 +77,17 @@ export interface InterruptedRoundsOptions {
  * another Bedrock call.
  */
 export async function runInterruptedRounds(options: InterruptedRoundsOptions): Promise<ScenarioReport> {
-  const recorder = new ScenarioRecorder('round killed at each point');
-  const services = await startLocalServices({ instructionQuirks: SCENARIO_QUIRKS });
+  const { timeBox } = options;
+  const recorder = new ScenarioRecorder(`round killed at each point${timeBox ? ', rounds cut by time' : ''}`);
+  const services = await startLocalServices({
+    instructionQuirks: SCENARIO_QUIRKS,
+    ...(timeBox ? { faults: { latencyPerTokenMs: timeBox.latencyPerTokenMs } } : {}),
+  });
+  const callOnce: CallModel = timeBox
+    ? (config, conversation) =>
+        streamReply(services.bedrock, config, conversation, roundTimeBudget(timeBox.roundTimeoutMs))
+    : services.callModel;
+  let cutByTime = 0;
   const abandonedCalls: Promise<unknown>[] = [];
   try {
     for (let seed = 1; seed <= options.seeds; seed++) {
@@ -80,7 +96,7 @@ export async function runInterruptedRounds(options: InterruptedRoundsOptions): P
       let modelCalls = 0;
       const callModel: CallModel = async (config, conversation) => {
         modelCalls++;
-        const reply = services.callModel(config, conversation);
+        const reply = callOnce(config, conversation);
         if (store.armed === 'kill before the model replies') {
           store.armed = undefined;
           // The request is on its way; the attempt dies before the answer arrives.
@@ -133,6 +149,9 @@ export async function runInterruptedRounds(options: InterruptedRoundsOptions): P
         }
         round = result.nextRound;
       }
+      for (let stored = 1; stored < round + 1; stored++) {
+        if ((await store.getRound(jobId, stored))?.stopReason === 'time_budget') cutByTime++;
+      }
       recorder.document(
         jobId,
         await store.loadDocument(jobId),
@@ -146,6 +165,7 @@ export async function runInterruptedRounds(options: InterruptedRoundsOptions): P
       }
     }
     await Promise.all(abandonedCalls);
+    if (timeBox) recorder.note(`${cutByTime} rounds cut by time`);
   } finally {
     await services.stop();
   }

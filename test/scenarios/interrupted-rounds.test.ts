@@ -17,4 +17,20 @@ describe('round attempts killed at each point, many seeded times', () => {
     for (const point of KILL_POINTS) expect(report.faults[point] ?? 0).toBeGreaterThan(2);
     expect(report.faults['two attempts of a round at once'] ?? 0).toBeGreaterThan(0);
   });
+
+  it('loses and duplicates nothing when the rounds killed are cut by their time budget', async () => {
+    const report = await runInterruptedRounds({
+      seeds: 4,
+      documentTokens: 500,
+      maxTokensPerRound: 20_000,
+      killRate: 0.6,
+      timeBox: { latencyPerTokenMs: 1, roundTimeoutMs: 400 },
+    });
+    expect(report.problems).toEqual([]);
+    expect(report.exactJobs).toBe(4);
+    expect(report.charactersLost + report.charactersDuplicated).toBe(0);
+    expect(Object.values(report.faults).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(3);
+    const cut = Number(/(\d+) rounds cut by time/.exec(report.notes.join('\n'))?.[1]);
+    expect(cut).toBeGreaterThan(4);
+  });
 });
