@@ -51,6 +51,14 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
       maxTokensPerRound: 150,
     }),
   () => runInterruptedRounds({ seeds: 200, documentTokens: 600, maxTokensPerRound: 110, killRate: 0.6 }),
+  () =>
+    runInterruptedRounds({
+      seeds: 40,
+      documentTokens: 600,
+      maxTokensPerRound: 20_000,
+      killRate: 0.6,
+      timeBox: { latencyPerTokenMs: 1, roundTimeoutMs: 400 },
+    }),
   () => runAbortedExecutions({ seeds: 12, documentTokens: 800, maxTokensPerRound: 100 }),
   () =>
     runPermanentFailureResumed(['AccessDeniedException', 'ValidationException', 'AccessDeniedException'], 3),
