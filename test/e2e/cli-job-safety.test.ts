@@ -92,7 +92,7 @@ describe('longform run and resume keep a paid job safe', () => {
 
   it('prints a generated id, says how to resume after Ctrl-C, and a reader meanwhile gets one line', async () => {
     const busy = join(scratch, 'busy');
-    const prompt = 'A storm log to interrupt [emulator:tokens=3000]';
+    const prompt = 'A storm log to interrupt [emulator:tokens=1500]';
     const run = startCli(['run', prompt, '--max-tokens-per-round', '100', '--data-dir', busy], env);
     expect(await run.waitForStderr(/longform: round \d+:/, 2)).toBe(true);
 
