@@ -40,4 +40,24 @@ describe('OfflineRuntime', () => {
     }
     expect(process.env).toEqual(environment);
   });
+
+  it("gives each round the round function's timeout as its deadline (roundTimeoutSeconds), so a slow model is time-boxed", async () => {
+    const runtime = await OfflineRuntime.start({
+      roundTimeoutSeconds: 1,
+      retryIntervalMs: 1,
+      emulator: { faults: { latencyPerTokenMs: 3 } },
+    });
+    try {
+      const input = { prompt: 'Slow model [emulator:tokens=500]', maxTokensPerRound: 20_000 };
+      const { outcome } = await runExecution(runtime, 'time-boxed', input);
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect(await runtime.store.loadDocument('time-boxed')).toBe(targetDocument(input));
+      const first = await runtime.store.getRound('time-boxed', 1);
+      // 500 tokens take 1.5 s at 3 ms each; the 1 s function's round stops reading at 0.75 s.
+      expect(first?.stopReason).toBe('time_budget');
+      expect(first?.latencyMs).toBeLessThan(1_000);
+    } finally {
+      await runtime.stop();
+    }
+  });
 });
