@@ -65,8 +65,18 @@ describe('run options', () => {
     [['a', '--max-rounds', '3', '--max-rounds', '4'], /more than once/],
     [['a', '--out', ''], /not empty/],
     [['a', '--bedrock', 'local'], /emulator or aws/],
+    [['a', '--round-timeout', '0'], /1 to 900/],
+    [['a', '--round-timeout', '901'], /1 to 900/],
+    [['a', '--round-timeout', '2.5'], /whole number/],
   ])('refuse %j', (args, message) => {
     expect(() => parse(args)).toThrow(message);
+  });
+
+  it("take --round-timeout as the round function's timeout, outside the job input", () => {
+    const { prompts, flags } = parse(['a', '--round-timeout', '3']);
+    const options = toRunOptions(prompts, flags, noFile);
+    expect(options.roundTimeoutSeconds).toBe(3);
+    expect(options.input).toEqual({ prompt: 'a' });
   });
 
   it.each([
