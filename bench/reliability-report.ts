@@ -65,8 +65,9 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
   () => runSameJobTwice(),
   () => runConcurrentJobs({ jobs: 50, documentTokens: 500, maxTokensPerRound: 100 }),
   () => runLargeInputs({ documentTokens: 900_000, maxTokensPerRound: 32_000 }),
-  // Streaming: a slow model time-boxed by a 3 s round timeout, and 200 runs (10 seeds of 20 jobs) with
-  // throttles and drops at seeded points of the streams, some failing past half their budget.
+  // Streaming: a slow model time-boxed by a 3 s round timeout, and 200 runs (40 seeds of 5 jobs) with
+  // throttles and drops at seeded points of the streams, some failing past half their budget. (20 jobs
+  // at once on 1 s rounds starve instruction rounds of the time to rewrite their quoted tail.)
   async () =>
     (
       await runTimeBoxedRounds({
@@ -79,12 +80,12 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
   async () =>
     (
       await runStreamFaults({
-        seeds: 10,
-        jobsPerSeed: 20,
+        seeds: 40,
+        jobsPerSeed: 5,
         documentTokens: 1200,
         maxTokensPerRound: 20_000,
         latencyPerTokenMs: 1,
-        roundTimeoutSeconds: 1,
+        roundTimeoutSeconds: 2,
         faultRate: 0.15,
       })
     ).report,
