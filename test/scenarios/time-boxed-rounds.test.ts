@@ -24,11 +24,11 @@ describe('time-boxed rounds on the real definition', () => {
     const { report, keptFailedStreams } = await runStreamFaults({
       seeds: 1,
       jobsPerSeed: 8,
-      documentTokens: 1200,
+      documentTokens: 2000,
       maxTokensPerRound: 20_000,
       latencyPerTokenMs: 1,
-      roundTimeoutSeconds: 1,
-      faultRate: 0.25,
+      roundTimeoutSeconds: 2,
+      faultRate: 0.3,
     });
     expect(report.problems).toEqual([]);
     expect(report.exactJobs).toBe(8);
