@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,9 +44,12 @@ describe('longform --out and the data directory fail early and in one line', () 
   });
 
   it('a full disk at the end names the user’s path and the document is not lost', async () => {
-    const full = await longform(['run', PROMPT, '--out', '/dev/full']);
+    // Through a link, so a CLI that renames over its --out replaces the link, never the device itself.
+    const out = join(scratch, 'on-a-full-disk.md');
+    symlinkSync('/dev/full', out);
+    const full = await longform(['run', PROMPT, '--out', out]);
     expect(full.exitCode).toBe(1);
-    expect(full.stderr).toContain('longform: OutputWriteError: could not write /dev/full (ENOSPC)');
+    expect(full.stderr).toContain(`longform: OutputWriteError: could not write ${out} (ENOSPC)`);
     expect(full.stderr).not.toMatch(STACK_TRACE);
     expect(full.stdout).toBe(targetDocument({ prompt: PROMPT }));
   });
