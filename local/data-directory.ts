@@ -64,13 +64,15 @@ export class DataDirectory {
   }
 
   /**
-   * Records that job `jobId` runs against `bedrock`, or checks that it is the one it ran against.
+   * Records that job `jobId` runs against `bedrock`, or checks that it is the one it ran against
+   * (`newJob`: the job is not stored, so any earlier record is replaced).
    * @throws BedrockMismatchError naming both and how to resume on the recorded one.
    */
-  async useBedrock(jobId: string, bedrock: string): Promise<void> {
+  async useBedrock(jobId: string, bedrock: string, options: { newJob?: boolean } = {}): Promise<void> {
     const recorded = this.marker.jobs[jobId]?.bedrock;
     if (recorded === bedrock) return;
-    if (recorded !== undefined) {
+    // A job that was never stored (its input was refused) ran nowhere: its record does not bind.
+    if (recorded !== undefined && !options.newJob) {
       throw new BedrockMismatchError(
         `job ${jobId} ran against Bedrock ${recorded}, not ${bedrock}: ${howToUse(recorded)} to continue it there`,
       );

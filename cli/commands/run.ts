@@ -58,7 +58,7 @@ export async function runCommand(prompts: string[], flags: RunFlags): Promise<nu
       const existing = await runtime.store.getJob(jobId);
       // A taken job id with another input is refused here, before its old document could pass for this one.
       if (existing) assertSameJob(jobId, existing.config, parseJobInput(options.input, runtime.defaults));
-      await runtime.dataDirectory?.useBedrock(jobId, runtime.bedrockTarget);
+      await runtime.dataDirectory?.useBedrock(jobId, runtime.bedrockTarget, { newJob: !existing });
       const executionInput = await prepareExecutionInput(
         runtime.store,
         runtime.defaults,

@@ -55,6 +55,9 @@ describe('DataDirectory', () => {
     const second = await DataDirectory.open(path, false);
     await expect(second.useBedrock('job-1', 'emulator')).rejects.toThrow(BedrockMismatchError);
     await expect(second.useBedrock('job-1', 'emulator')).rejects.toThrow(/give --bedrock aws/);
+    // A job whose input was refused was never stored: a new job under its id may run anywhere.
+    await second.useBedrock('job-1', 'emulator', { newJob: true });
+    expect(DataDirectory.recordedBedrock(path, 'job-1')).toBe('emulator');
     second.release();
   });
 });
