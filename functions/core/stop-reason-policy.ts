@@ -111,7 +111,7 @@ export function decideAfterRound(input: RoundOutcomeInput): RoundDecision {
       return finish(
         'MAX_ROUNDS_REACHED',
         new MaxRoundsReachedError(
-          `The model had not finished after maxRounds (${maxRounds}) rounds; the text so far is kept. Start the job again with a higher "maxRounds" (up to ${MAX_ROUNDS_LIMIT}) or a larger "maxTokensPerRound".`,
+          `The model had not finished after maxRounds (${maxRounds}) rounds; the text so far is kept. Continue it with a higher limit (offline: longform resume JOB_ID --max-rounds N, up to ${MAX_ROUNDS_LIMIT}), or start it again with a larger "maxTokensPerRound".`,
         ),
       );
     }
