@@ -179,12 +179,27 @@ function unusable(path: string, error: unknown): DataDirectoryError {
   return new DataDirectoryError(`cannot use ${path} as a data directory (${code ?? message})`);
 }
 
+/**
+ * Whether the process holding a lock still runs. A killed process stays a zombie until its parent (or,
+ * once that died too, init) reaps it, and signal 0 still reaches a zombie: on Linux its state in
+ * /proc tells it is gone.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

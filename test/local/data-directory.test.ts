@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,27 @@ describe('DataDirectory', () => {
     writeFileSync(join(path, 'longform.lock'), gone);
     const directory = await DataDirectory.open(path, false);
     directory.release();
+  });
+
+  it('takes over the lock of a killed process that is still a zombie (not yet reaped)', async () => {
+    const path = join(scratch(), 'jobs');
+    (await DataDirectory.open(path, true)).release();
+    // `sleep 0` exits, and its parent becomes `sleep 5`, which never reaps it: a zombie for 5 s.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const zombie = await new Promise<string>((resolve) =>
+        parent.stdout.once('data', (data) => resolve(String(data).trim())),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+      writeFileSync(join(path, 'longform.lock'), zombie);
+      const directory = await DataDirectory.open(path, false);
+      directory.release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('refuses, writing nothing, a directory of something else and one that does not exist', async () => {
