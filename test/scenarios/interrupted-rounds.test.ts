@@ -19,9 +19,11 @@ describe('round attempts killed at each point, many seeded times', () => {
   });
 
   it('loses and duplicates nothing when the rounds killed are cut by their time budget', async () => {
+    // Documents of several 300-token time budgets (400 ms rounds at 1 ms a token), so rounds are cut by
+    // time however fast the machine is.
     const report = await runInterruptedRounds({
       seeds: 4,
-      documentTokens: 500,
+      documentTokens: 800,
       maxTokensPerRound: 20_000,
       killRate: 0.6,
       timeBox: { latencyPerTokenMs: 1, roundTimeoutMs: 400 },
