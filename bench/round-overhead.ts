@@ -19,11 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
-import { generateReply } from '../functions/adapters/bedrock-model';
+import { streamReply } from '../functions/adapters/bedrock-stream';
 import { JobStore } from '../functions/adapters/job-store';
 import { buildConversation, chooseRoundStrategy, resolveStrategy } from '../functions/core/conversation';
 import type { JobConfig } from '../functions/core/job-config';
 import { parseJobInput } from '../functions/core/job-input';
+import { roundTimeBudget } from '../functions/core/round-time-budget';
 import { applySeam, joinChunk } from '../functions/core/seam';
 import { decideAfterRound } from '../functions/core/stop-reason-policy';
 import { finishJob } from '../functions/workflow/finish-job';
@@ -315,7 +316,9 @@ const bedrock = new BedrockRuntimeClient({
 let overhead: (string | number)[][];
 let concurrency: (string | number)[][];
 try {
-  const callModel: CallModel = (config, conversation) => generateReply(bedrock, config, conversation, 60_000);
+  // The direct loop calls Bedrock as a round does, streaming, with a minute-long round's budget.
+  const budget = roundTimeBudget(60_000);
+  const callModel: CallModel = (config, conversation) => streamReply(bedrock, config, conversation, budget);
   overhead = await measureOverhead(runtime, callModel);
   concurrency = await measureConcurrency(runtime);
 } finally {

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBedrockClient, generateReply } from '../../../functions/adapters/bedrock-model';
+import { createBedrockClient } from '../../../functions/adapters/bedrock-model';
+import { streamReply } from '../../../functions/adapters/bedrock-stream';
 import {
   BedrockModelNotFoundError,
   BedrockThrottlingError,
   BedrockUnavailableError,
   BedrockValidationError,
   PrefillRejectedError,
-  RoundDeadlineError,
 } from '../../../functions/core/errors';
 import type { ChatTurn, JobConfig } from '../../../functions/core/job-config';
+import { roundTimeBudget } from '../../../functions/core/round-time-budget';
 import { startJob } from '../../../functions/workflow/start-job';
 import { targetDocument } from '../../../local/bedrock-emulator';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/local-dynamodb';
 import {
   driveJob,
   type LocalServices,
@@ -40,37 +42,15 @@ const config = (overrides: Partial<JobConfig> = {}): JobConfig => ({
 });
 const firstTurn: ChatTurn[] = [{ role: 'user', text: PROMPT }];
 
-describe('generateReply against the emulator', () => {
-  it.each(['converse', 'invoke'] as const)('returns the normalized reply over %s', async (api) => {
-    const reply = await generateReply(services.bedrock, config({ api }), firstTurn, 30_000);
-    expect(targetDocument({ prompt: PROMPT }).startsWith(reply.text)).toBe(true);
-    expect(reply.text.length).toBeGreaterThan(50);
-    expect(reply.stopReason).toBe('max_tokens');
-    expect(reply.usage.outputTokens).toBe(50);
-    expect(reply.usage.inputTokens).toBeGreaterThan(0);
-    expect(reply.latencyMs).toBeGreaterThanOrEqual(0);
-  });
-
-  it('aborts a call that would outlive the deadline with RoundDeadlineError, promptly', async () => {
-    services.emulator.setFaults({ latencyPerTokenMs: 100 });
-    const started = Date.now();
-    await expect(generateReply(services.bedrock, config(), firstTurn, 300)).rejects.toBeInstanceOf(
-      RoundDeadlineError,
-    );
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+describe('the Bedrock client and its errors, through a streamed round call', () => {
+  const LONG = roundTimeBudget(60_000);
 
   it('classifies Bedrock errors into named errors that keep Bedrock’s message', async () => {
     await expect(
-      generateReply(services.bedrock, config({ maxTokensPerRound: 64_001 }), firstTurn, 30_000),
+      streamReply(services.bedrock, config({ maxTokensPerRound: 64_001 }), firstTurn, LONG),
     ).rejects.toBeInstanceOf(BedrockValidationError);
     await expect(
-      generateReply(
-        services.bedrock,
-        config({ modelId: 'anthropic.claude-unknown-v1:0' }),
-        firstTurn,
-        30_000,
-      ),
+      streamReply(services.bedrock, config({ modelId: 'anthropic.claude-unknown-v1:0' }), firstTurn, LONG),
     ).rejects.toThrow(
       new BedrockModelNotFoundError(
         'modelId anthropic.claude-unknown-v1:0: The provided model identifier is invalid.',
@@ -78,40 +58,35 @@ describe('generateReply against the emulator', () => {
     );
     const prefill: ChatTurn[] = [...firstTurn, { role: 'assistant', text: 'Already written' }];
     await expect(
-      generateReply(
-        services.bedrock,
-        config({ modelId: 'us.anthropic.claude-opus-4-6-v1' }),
-        prefill,
-        30_000,
-      ),
+      streamReply(services.bedrock, config({ modelId: 'us.anthropic.claude-opus-4-6-v1' }), prefill, LONG),
     ).rejects.toBeInstanceOf(PrefillRejectedError);
   });
 
   it('classifies throttling and a dropped connection as retriable', async () => {
     services.emulator.setFaults({ plan: (i) => (i === 0 ? 'throttle' : 'dropConnection') });
-    await expect(generateReply(services.bedrock, config(), firstTurn, 30_000)).rejects.toBeInstanceOf(
+    await expect(streamReply(services.bedrock, config(), firstTurn, LONG)).rejects.toBeInstanceOf(
       BedrockThrottlingError,
     );
-    await expect(generateReply(services.bedrock, config(), firstTurn, 30_000)).rejects.toBeInstanceOf(
+    await expect(streamReply(services.bedrock, config(), firstTurn, LONG)).rejects.toBeInstanceOf(
       BedrockUnavailableError,
     );
   });
 
   it('createBedrockClient makes one attempt per call: Step Functions owns the retries', async () => {
-    const previous = process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
-    process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = services.emulator.url;
-    const client = createBedrockClient();
+    const client = createBedrockClient({
+      endpoint: services.emulator.url,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     try {
       const before = services.emulator.stats().requests;
       services.emulator.setFaults({ throttleRate: 1 });
-      await expect(generateReply(client, config(), firstTurn, 30_000)).rejects.toBeInstanceOf(
+      await expect(streamReply(client, config(), firstTurn, LONG)).rejects.toBeInstanceOf(
         BedrockThrottlingError,
       );
       expect(services.emulator.stats().requests - before).toBe(1);
     } finally {
       client.destroy();
-      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
-      else process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME = previous;
     }
   });
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateReply } from '../../../functions/adapters/bedrock-model';
 import { streamReply } from '../../../functions/adapters/bedrock-stream';
 import {
   BedrockModelError,
@@ -41,13 +40,14 @@ const LONG = roundTimeBudget(60_000);
 const KEEP_ANY = { cutAfterMs: 60_000, keepFailedAfterMs: 0 };
 
 describe('streamReply against the emulator', () => {
-  it.each(APIS)('streams the same reply as the whole response over %s', async (api) => {
-    const whole = await generateReply(services.bedrock, config({ api }), firstTurn, 30_000);
+  it.each(APIS)('streams the whole reply and its usage over %s', async (api) => {
     const streamed = await streamReply(services.bedrock, config({ api }), firstTurn, LONG);
-    expect(streamed.text).toBe(whole.text);
+    expect(targetDocument({ prompt: PROMPT }).startsWith(streamed.text)).toBe(true);
+    expect(streamed.text.length).toBeGreaterThan(300);
     expect(streamed.stopReason).toBe('max_tokens');
-    expect(streamed.usage.outputTokens).toBe(whole.usage.outputTokens);
-    expect(streamed.usage.inputTokens).toBe(whole.usage.inputTokens);
+    expect(streamed.usage.outputTokens).toBe(300);
+    expect(streamed.usage.inputTokens).toBeGreaterThan(0);
+    expect(streamed.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it.each(APIS)(
