@@ -20,7 +20,7 @@ export class InvalidModelIdError extends Error {
 }
 
 /**
- * The ARNs `bedrock:InvokeModel` must allow so a job can call `modelId`.
+ * The ARNs `bedrock:InvokeModelWithResponseStream` must allow so a job can call `modelId`.
  *
  * An inference profile routes each request to the foundation model in any region of its
  * geography, so IAM must allow both the profile in this region and the model in every region.
@@ -40,7 +40,7 @@ export function bedrockModelArns(modelId: string, scope: ArnScope): string[] {
 }
 
 /**
- * The `bedrock:InvokeModel` resources for a list of allowed ids, without duplicates.
+ * The Bedrock invoke resources for a list of allowed ids, without duplicates.
  * An empty list means any model (the handlers accept any id then), so IAM allows every model
  * and every inference profile of this account and region.
  */

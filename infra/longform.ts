@@ -141,8 +141,8 @@ export class Longform extends Construct {
     const round = this.functions.generateRound;
     round.addToRolePolicy(
       new PolicyStatement({
-        // Rounds stream: ConverseStream and InvokeModelWithResponseStream both need ...WithResponseStream.
-        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        // Every round streams (ConverseStream, InvokeModelWithResponseStream), which is all this action allows.
+        actions: ['bedrock:InvokeModelWithResponseStream'],
         resources: bedrockInvokeResources(allowedModelIds, {
           partition: Aws.PARTITION,
           region: Aws.REGION,

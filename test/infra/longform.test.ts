@@ -259,7 +259,7 @@ describe('Longform IAM', () => {
     }
   });
 
-  it('allows bedrock:InvokeModel and InvokeModelWithResponseStream only to the round function, on exactly the allowed models', () => {
+  it('allows only bedrock:InvokeModelWithResponseStream, only to the round function, on exactly the allowed models', () => {
     const bedrock = statements.filter(({ statement }) =>
       actions(statement).some((a) => a.startsWith('bedrock:')),
     );
@@ -268,7 +268,7 @@ describe('Longform IAM', () => {
     const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
     const partition = { Ref: 'AWS::Partition' };
     expect(bedrock[0]?.statement).toEqual({
-      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      Action: 'bedrock:InvokeModelWithResponseStream',
       Effect: 'Allow',
       Resource: [
         join(
