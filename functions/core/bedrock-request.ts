@@ -11,7 +11,7 @@ export interface AnthropicTextBlock {
   cache_control?: { type: 'ephemeral' };
 }
 
-/** A Converse request as plain data (the adapter hands it to the SDK's ConverseCommand). */
+/** A Converse request as plain data (the streaming adapter hands it to the SDK's ConverseStreamCommand). */
 export interface ConverseRequest {
   modelId: string;
   messages: { role: 'user' | 'assistant'; content: ConverseContentBlock[] }[];
