@@ -86,6 +86,18 @@ export function buildProgram(exit: (code: number) => void): Command {
     );
 
   program
+    .command('serve')
+    .description(
+      'Serve the offline workflow over the Step Functions API; the first line names the endpoints.',
+    )
+    .addOption(new Option('--port <n>', 'Step Functions port (default: a free one)').argParser(once(integer)))
+    .option('--data-dir <dir>', 'keep jobs in this data directory (default: in memory)', once(path))
+    .addOption(bedrockOption())
+    .action(async (flags: import('./commands/serve').ServeFlags) =>
+      exit(await (await import('./commands/serve')).serveCommand(flags)),
+    );
+
+  program
     .command('emulator')
     .description('Serve the Bedrock Runtime emulator and print its URL.')
     .addOption(new Option('--port <n>', 'port to listen on (default: a free one)').argParser(once(integer)))
