@@ -97,6 +97,31 @@ export async function startStepFunctionsServer(
   };
 }
 
+/** The endpoints of what `serve` serves: Step Functions, the runtime's DynamoDB and its Bedrock (a URL). */
+export interface ServedEndpoints {
+  sfn: string;
+  dynamodb: string;
+  /** Absent when rounds call real Bedrock through the SDK's own endpoint. */
+  bedrock?: string;
+}
+
+/** Reads the local DynamoDB's endpoint off a client of it, since the runtime keeps its server to itself. */
+export async function servedEndpoints(
+  runtime: OfflineRuntime,
+  server: StepFunctionsServer,
+): Promise<ServedEndpoints> {
+  const table = runtime.createTableClient();
+  const dynamo = await table.config.endpoint?.();
+  table.destroy();
+  const bedrock =
+    runtime.emulator?.url ?? (runtime.bedrockTarget === 'aws' ? undefined : runtime.bedrockTarget);
+  return {
+    sfn: server.url,
+    dynamodb: dynamo ? `${dynamo.protocol}//${dynamo.hostname}:${dynamo.port}` : '',
+    ...(bedrock ? { bedrock } : {}),
+  };
+}
+
 async function handle(
   operations: Record<string, (request: Record<string, unknown>) => Promise<unknown> | unknown>,
   request: IncomingMessage,

@@ -11,13 +11,14 @@ export interface ServeFlags {
 /**
  * `longform serve`: the offline runtime behind a loopback Step Functions endpoint, with its local DynamoDB
  * and (unless `--bedrock aws`) the Bedrock emulator, until SIGINT or SIGTERM. The first line of stdout
- * names the endpoints as the SDK's environment variables, so `export $(longform serve | head -1)` style
- * scripts and people alike can point clients at them.
+ * names the endpoints as the SDK's environment variables, ready to export for clients.
  */
 export async function serveCommand(flags: ServeFlags): Promise<number> {
   if ((flags.port ?? 0) > 65535) throw new CliUsageError('--port must be an integer from 0 to 65535');
-  const [{ OfflineRuntime, LOCAL_TABLE_NAME }, { LOCAL_STATE_MACHINE_ARN, startStepFunctionsServer }] =
-    await Promise.all([import('../../local/offline-runtime'), import('../../local/step-functions-server')]);
+  const [
+    { OfflineRuntime, LOCAL_TABLE_NAME },
+    { LOCAL_STATE_MACHINE_ARN, servedEndpoints, startStepFunctionsServer },
+  ] = await Promise.all([import('../../local/offline-runtime'), import('../../local/step-functions-server')]);
   const runtime = await OfflineRuntime.start({
     bedrock: flags.bedrock ?? 'emulator',
     emulator: { documentTokens: CLI_EMULATOR_DOCUMENT_TOKENS },
@@ -25,15 +26,10 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   });
   try {
     const server = await startStepFunctionsServer(runtime, flags.port ? { port: flags.port } : {});
-    const table = runtime.createTableClient();
-    const dynamo = await table.config.endpoint?.();
-    table.destroy();
-    const dynamoUrl = dynamo ? `${dynamo.protocol}//${dynamo.hostname}:${dynamo.port}` : '';
-    const bedrock =
-      runtime.emulator?.url ?? (runtime.bedrockTarget === 'aws' ? undefined : runtime.bedrockTarget);
+    const endpoints = await servedEndpoints(runtime, server);
     process.stdout.write(
-      `AWS_ENDPOINT_URL_SFN=${server.url} AWS_ENDPOINT_URL_DYNAMODB=${dynamoUrl}` +
-        `${bedrock ? ` AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${bedrock}` : ''}\n`,
+      `AWS_ENDPOINT_URL_SFN=${endpoints.sfn} AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb}` +
+        `${endpoints.bedrock ? ` AWS_ENDPOINT_URL_BEDROCK_RUNTIME=${endpoints.bedrock}` : ''}\n`,
     );
     process.stderr.write(
       `longform: serving state machine ${LOCAL_STATE_MACHINE_ARN} and table ${LOCAL_TABLE_NAME}, ` +

@@ -7,6 +7,7 @@ import { startCli } from '../../scenarios/cli-process';
 describe('longform serve', () => {
   it('names its endpoints on the first line, runs jobs started with the SDK, and ends on SIGTERM', async () => {
     const serve = startCli(['serve']);
+    let ended = false;
     try {
       // Listening before anything is printed: the line comes before the stderr one.
       const firstLine = new Promise<string>((resolve) => {
@@ -46,9 +47,11 @@ describe('longform serve', () => {
         sfn.destroy();
       }
       serve.signal('SIGTERM');
-      expect(await serve.result).toMatchObject({ exitCode: 0 });
+      const result = await serve.result;
+      ended = true;
+      expect(result).toMatchObject({ exitCode: 0 });
     } finally {
-      serve.kill();
+      if (!ended) serve.kill();
     }
   });
 });
