@@ -61,9 +61,15 @@ export async function startStepFunctionsServer(
   options: { port?: number } = {},
 ): Promise<StepFunctionsServer> {
   const executions = new Map<string, ServedExecution>();
-  const started = Date.now() / 1000;
+  let starts: Promise<unknown> = Promise.resolve();
+  const created = Date.now() / 1000;
   const operations: Record<string, (request: Record<string, unknown>) => Promise<unknown> | unknown> = {
-    StartExecution: (request) => startExecution(runtime, executions, request),
+    // One at a time: two starts of one name must not both find it free while the job is looked up.
+    StartExecution: (request) => {
+      const started = starts.then(() => startExecution(runtime, executions, request));
+      starts = started.catch(() => undefined);
+      return started;
+    },
     DescribeExecution: (request) => describeExecution(find(executions, request.executionArn)),
     ListExecutions: (request) => listExecutions(executions, request),
     StopExecution: (request) => stopExecution(find(executions, request.executionArn), request),
@@ -74,7 +80,7 @@ export async function startStepFunctionsServer(
           stateMachineArn: LOCAL_STATE_MACHINE_ARN,
           name: STATE_MACHINE_NAME,
           type: 'STANDARD',
-          creationDate: started,
+          creationDate: created,
         },
       ],
     }),

@@ -59,6 +59,12 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     expect(document).toBe(targetDocument(input));
   });
 
+  it('gives two clients starting the same job id at once the same execution', async () => {
+    const input = { prompt: 'Twice at once [emulator:tokens=200]', jobId: 'raced-job' };
+    const [first, second] = await Promise.all([client.start(input), client.start(input)]);
+    expect(second).toEqual(first);
+  });
+
   it('says when no job has the id', async () => {
     await expect(client.status('no-such-job')).rejects.toMatchObject({ name: 'JobNotFoundError' });
     await expect(client.result('no-such-job').next()).rejects.toMatchObject({ name: 'JobNotFoundError' });

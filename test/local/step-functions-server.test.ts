@@ -98,6 +98,21 @@ describe('Step Functions server', () => {
     expect(stateMachines?.map((machine) => machine.stateMachineArn)).toEqual([LOCAL_STATE_MACHINE_ARN]);
   });
 
+  it('lets one of two simultaneous starts of a name with different inputs win', async () => {
+    const start = (prompt: string) =>
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+          name: 'raced-name',
+          input: JSON.stringify({ prompt: `${prompt} [emulator:tokens=200]` }),
+        }),
+      );
+    const results = await Promise.allSettled([start('one'), start('two')]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((result) => result.status === 'rejected');
+    expect(refused?.reason).toBeInstanceOf(ExecutionAlreadyExists);
+  });
+
   it('stops a running execution', async () => {
     const { executionArn } = await sfn.send(
       new StartExecutionCommand({
