@@ -10,8 +10,8 @@ const STATE_MACHINE_NAME = 'longform';
 /** The state machine `serve` runs: the stack's, synthesized for the offline runtime. */
 export const LOCAL_STATE_MACHINE_ARN = `${ARN_PREFIX}:stateMachine:${STATE_MACHINE_NAME}`;
 const EXECUTION_ARN_PREFIX = `${ARN_PREFIX}:execution:${STATE_MACHINE_NAME}:`;
-/** Step Functions' limit on execution input (and StartExecution's `input` length). */
-const MAX_INPUT_LENGTH = 262_144;
+/** Step Functions' limit on execution input, in UTF-8 bytes (the API reference's length constraint). */
+const MAX_INPUT_BYTES = 262_144;
 /** Letters the service refuses in execution names (whitespace, brackets, wildcards, specials, controls). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
@@ -191,10 +191,10 @@ async function startExecution(
     throw new ServiceError('InvalidName', `Invalid Name: '${String(name)}'`);
   }
   const input = request.input === undefined ? '{}' : request.input;
-  if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH) {
+  if (typeof input !== 'string' || Buffer.byteLength(input, 'utf8') > MAX_INPUT_BYTES) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_LENGTH}`,
+      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
     );
   }
   let parsed: unknown;

@@ -139,5 +139,16 @@ describe('Step Functions server', () => {
     );
     await expect(invalid).rejects.toBeInstanceOf(InvalidName);
     await expect(invalid).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    // The limit is 256 KiB of UTF-8: 100,000 three-byte characters are over it in 100,000 code units.
+    const oversized = JSON.stringify({ prompt: '€'.repeat(100_000) });
+    await expect(
+      sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+          name: 'big',
+          input: oversized,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
   });
 });
