@@ -143,7 +143,7 @@ export const BAD_COMMAND_LINES: readonly BadCommandLine[] = [
       ...Array.from({ length: MAX_STOP_SEQUENCES + 1 }, (_, i) => ['--stop-sequence', `<END${i}>`]).flat(),
     ],
     exitCode: 1,
-    names: 'stopSequences',
+    names: '--stop-sequence',
   },
   {
     name: 'empty stop sequence',
