@@ -5,9 +5,12 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  type ExecutionStatus,
+  ListExecutionsCommand,
   SFNClient,
   type SFNClientConfig,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { JobRecord, JobStore } from '../functions/adapters/job-store';
 import { JobNotFoundError } from '../functions/core/errors';
@@ -42,6 +45,12 @@ export interface JobStatus {
   cause?: string;
   /** The stored job, absent until its execution has stored it (or when its input was refused). */
   job?: Omit<JobRecord, 'config'>;
+}
+
+/** A job as `list` gives it. */
+export interface ListedJob {
+  jobId: string;
+  executionStatus: string;
 }
 
 /** Reads jobs only: the TTL a store stamps on writes does not matter to it. */
@@ -125,6 +134,32 @@ export class LongformClient {
     if (!(await this.store.getJob(jobId)))
       throw new JobNotFoundError(`no job is stored under the id ${jobId}`);
     yield* this.store.streamDocument(jobId);
+  }
+
+  /** Stops the job's execution (StopExecution); the stored rounds stay, and a stopped job is ABORTED. */
+  async stop(jobId: string): Promise<void> {
+    await this.sfn.send(new StopExecutionCommand({ executionArn: this.executionArn(jobId) }));
+  }
+
+  /** The state machine's jobs, newest first: their ids and execution statuses, `limit` of them at most. */
+  async list(options: { status?: ExecutionStatus; limit?: number } = {}): Promise<ListedJob[]> {
+    const jobs: ListedJob[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.options.stateMachineArn,
+          ...(options.status ? { statusFilter: options.status } : {}),
+          ...(options.limit ? { maxResults: Math.min(options.limit, 1000) } : {}),
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      for (const execution of page.executions ?? []) {
+        jobs.push({ jobId: execution.name as string, executionStatus: execution.status as string });
+      }
+      nextToken = page.nextToken;
+    } while (nextToken && (options.limit === undefined || jobs.length < options.limit));
+    return options.limit === undefined ? jobs : jobs.slice(0, options.limit);
   }
 
   /** Closes the SDK clients. */

@@ -65,6 +65,21 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     expect(second).toEqual(first);
   });
 
+  it('stops a job and lists jobs by status', async () => {
+    await client.start({
+      prompt: 'Long [emulator:tokens=4000]',
+      maxTokensPerRound: 50,
+      jobId: 'client-stopped',
+    });
+    await client.stop('client-stopped');
+    expect(await client.status('client-stopped')).toMatchObject({ executionStatus: 'ABORTED' });
+    expect(await client.list({ status: 'ABORTED' })).toEqual([
+      { jobId: 'client-stopped', executionStatus: 'ABORTED' },
+    ]);
+    const [newest] = await client.list({ limit: 1 });
+    expect(newest).toEqual({ jobId: 'client-stopped', executionStatus: 'ABORTED' });
+  });
+
   it('says when no job has the id', async () => {
     await expect(client.status('no-such-job')).rejects.toMatchObject({ name: 'JobNotFoundError' });
     await expect(client.result('no-such-job').next()).rejects.toMatchObject({ name: 'JobNotFoundError' });
