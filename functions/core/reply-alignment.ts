@@ -45,9 +45,8 @@ export function alignReply(sentText: string, resume: ResumePoint, reply: string)
   for (let at = reply.indexOf(anchor); at !== -1; at = reply.indexOf(anchor, at + 1)) {
     const after = reply.charAt(at + anchor.length);
     if (endsWord && after !== '' && !WHITE_SPACE.test(after)) continue;
-    const prefix = reply.slice(0, at);
-    const plain = explainsPrefix(sentText, openFence, prefix, false);
-    if (plain || explainsPrefix(sentText, openFence, prefix, true)) {
+    const { plain, asRepeat } = readPrefix(sentText, openFence, reply.slice(0, at));
+    if (plain || asRepeat) {
       if (resume.unique) return at;
       // A tail the sent text also holds ("stone stone"): a repeat of the sent text cannot be told from
       // the document's own text, so a reply that reads as one anywhere (a repeat before the tail, the
@@ -73,16 +72,15 @@ export function alignReply(sentText: string, resume: ResumePoint, reply: string)
 }
 
 /**
- * Whether `prefix` is made only of what a model adds before the text it was asked to resume with:
- * white space, then optionally one line followed by a blank line, then optionally the sent text's open
- * code fence again, then optionally (when the tail is unique) a repeat of the sent text's end.
+ * How `prefix` reads as what a model adds before the text it was asked to resume with: white space,
+ * then optionally one line followed by a blank line, then optionally the sent text's open code fence
+ * again. `plain` when that is all of it; `asRepeat` when a repeat of the sent text's end follows.
  */
-function explainsPrefix(
+function readPrefix(
   sentText: string,
   openFence: string | undefined,
   prefix: string,
-  repeatAllowed: boolean,
-): boolean {
+): { plain: boolean; asRepeat: boolean } {
   const afterSpace = skipWhiteSpace(prefix, 0);
   const starts = [afterSpace];
   const chatter = BLANK_LINE_AFTER.exec(prefix.slice(afterSpace));
@@ -94,9 +92,10 @@ function explainsPrefix(
       starts.push(skipWhiteSpace(prefix, start + openFence.length));
     }
   }
-  return starts.some((start) =>
-    repeatAllowed ? sentText.endsWith(prefix.slice(start)) : start === prefix.length,
-  );
+  return {
+    plain: starts.includes(prefix.length),
+    asRepeat: starts.some((start) => sentText.endsWith(prefix.slice(start))),
+  };
 }
 
 function skipWhiteSpace(text: string, from: number): number {
