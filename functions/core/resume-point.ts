@@ -58,8 +58,11 @@ export function instructionResumePoint(
   maxTokensPerRound: number,
   strict = false,
 ): ResumePoint | undefined {
-  const textStart = documentSoFar.length - documentSoFar.trimStart().length;
-  const textEnd = documentSoFar.trimEnd().length;
+  // Scanned from each end rather than trimmed, which would copy the whole document twice a call.
+  let textStart = 0;
+  while (textStart < documentSoFar.length && isWhiteSpace(documentSoFar, textStart)) textStart++;
+  let textEnd = documentSoFar.length;
+  while (textEnd > textStart && isWhiteSpace(documentSoFar, textEnd - 1)) textEnd--;
   if (textEnd <= textStart || maxTokensPerRound < MIN_RESUME_TOKENS) return undefined;
   const halfBudget = Math.max(1, Math.floor(maxTokensPerRound / 2));
   const tailChars = Math.min(TARGET_TAIL_CHARS, halfBudget);
