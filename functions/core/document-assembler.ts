@@ -2,6 +2,7 @@ import { CorruptDocumentError } from './errors';
 import { MAX_REWIND_CHARS } from './resume-point';
 import { applySeam, checkSeam } from './seam';
 import type { SeamRule } from './seam-rule';
+import { isHighSurrogate } from './utf8';
 
 const WHITE_SPACE = /\s/;
 
@@ -93,10 +94,6 @@ export class DocumentAssembler {
     this.#emittedLength += take;
     return joined.slice(0, take);
   }
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** The whole document from its stored rounds, in order: the fold of `applySeam` over them. */

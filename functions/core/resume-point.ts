@@ -1,3 +1,5 @@
+import { isLowSurrogate } from './utf8';
+
 /**
  * Where an `instruction` round resumes the document (docs/architecture.md, "Continuation strategies").
  * The document is sent only up to `sentLength`; the rest, `tail`, is quoted in the user turn and the
@@ -108,6 +110,5 @@ function isWhiteSpace(text: string, at: number): boolean {
 
 /** Whether a text may start at `at`: not white space, and not the second half of a surrogate pair. */
 function startsText(text: string, at: number): boolean {
-  const code = text.charCodeAt(at);
-  return !isWhiteSpace(text, at) && !(code >= 0xdc00 && code <= 0xdfff);
+  return !isWhiteSpace(text, at) && !isLowSurrogate(text.charCodeAt(at));
 }

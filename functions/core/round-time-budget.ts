@@ -1,3 +1,5 @@
+import { isHighSurrogate } from './utf8';
+
 /**
  * How long a streamed round may read its stream, and what it keeps when the stream ends early
  * (docs/architecture.md, "Time-boxed rounds").
@@ -42,6 +44,5 @@ export function keepsFailedStream(budget: RoundTimeBudget, elapsedMs: number, te
  * never split: only a pair split across two deltas can be.
  */
 export function cutAtCodePoint(text: string): string {
-  const last = text.charCodeAt(text.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
+  return isHighSurrogate(text.charCodeAt(text.length - 1)) ? text.slice(0, -1) : text;
 }
