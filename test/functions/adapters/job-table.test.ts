@@ -2,8 +2,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobTable } from '../../../functions/adapters/job-table';
 import type { JobTransition } from '../../../functions/core/job-lifecycle';
-import { newJobRecord } from '../../../functions/core/job-record';
 import { type LocalServices, startLocalServices, TEST_TABLE } from '../../../scenarios/local-services';
+import { runningJobRecord } from '../core/job-record.fixture';
 
 let services: LocalServices;
 let expiresAt = 1_000;
@@ -16,22 +16,7 @@ afterAll(async () => {
   await services.stop();
 });
 
-const newJob = (jobId: string) =>
-  newJobRecord(
-    jobId,
-    {
-      messages: [{ role: 'user', text: 'prompt' }],
-      modelId: 'model',
-      api: 'converse',
-      maxTokensPerRound: 100,
-      maxRounds: 10,
-      continuation: 'auto',
-      stopSequences: [],
-    },
-    'prefill',
-    'RUNNING',
-    '2026-01-01T00:00:00.000Z',
-  );
+const newJob = (jobId: string) => runningJobRecord(jobId);
 
 async function storedExpiry(jobId: string): Promise<number | undefined> {
   const { Item } = await services.documents.send(

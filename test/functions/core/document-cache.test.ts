@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentCache } from '../../../functions/core/document-cache';
-import { type JobRecord, newJobRecord } from '../../../functions/core/job-record';
+import type { JobRecord } from '../../../functions/core/job-record';
+import { runningJobRecord } from './job-record.fixture';
 
 const job = (
   jobId: string,
@@ -8,21 +9,7 @@ const job = (
   documentCharacters: number,
   createdAt = 'then',
 ): JobRecord => ({
-  ...newJobRecord(
-    jobId,
-    {
-      messages: [{ role: 'user', text: 'prompt' }],
-      modelId: 'model',
-      api: 'converse',
-      maxTokensPerRound: 100,
-      maxRounds: 10,
-      continuation: 'prefill',
-      stopSequences: [],
-    },
-    'prefill',
-    'RUNNING',
-    createdAt,
-  ),
+  ...runningJobRecord(jobId, { continuation: 'prefill', createdAt }),
   nextRound,
   documentCharacters,
 });

@@ -6,28 +6,15 @@ import {
   planRound,
   reopenTransition,
 } from '../../../functions/core/job-lifecycle';
-import { type JobRecord, newJobRecord } from '../../../functions/core/job-record';
+import type { JobRecord } from '../../../functions/core/job-record';
 import type { JobStatus } from '../../../functions/core/job-status';
 import type { RoundRecord } from '../../../functions/core/round-record';
 import type { RoundDecision } from '../../../functions/core/stop-reason-policy';
+import { runningJobRecord } from './job-record.fixture';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const job = (status: JobStatus, nextRound: number): JobRecord => ({
-  ...newJobRecord(
-    'job-1',
-    {
-      messages: [{ role: 'user', text: 'prompt' }],
-      modelId: 'model',
-      api: 'converse',
-      maxTokensPerRound: 100,
-      maxRounds: 10,
-      continuation: 'auto',
-      stopSequences: [],
-    },
-    'prefill',
-    'RUNNING',
-    AT,
-  ),
+  ...runningJobRecord('job-1', { createdAt: AT }),
   status,
   nextRound,
   usage: { inputTokens: 10, outputTokens: 20 },
