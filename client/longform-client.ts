@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import type { CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
@@ -15,6 +16,9 @@ import {
 import type { JobRecord, JobStore } from '../functions/adapters/job-store';
 import { JobNotFoundError } from '../functions/core/errors';
 import { createDynamoDbClient, createJobStore } from '../functions/handlers/shared/clients';
+import type { JobEvent } from './job-events';
+
+export type { FinishedEvent, JobEvent, RetryEvent, RoundEvent, Usage } from './job-events';
 
 /** Where a Longform stack is, and how to reach it (standard SDK config; endpoints also from `AWS_ENDPOINT_URL_*`). */
 export interface LongformClientOptions {
@@ -53,6 +57,29 @@ export interface ListedJob {
   executionStatus: string;
 }
 
+/** A resumed job: the execution that continues it, and whether that was a redrive of its last one. */
+export interface ResumedJob {
+  jobId: string;
+  executionArn: string;
+  /** `true`: RedriveExecution of the job's last execution; `false`: a new execution on the stored job. */
+  redriven: boolean;
+}
+
+/** Options of {@link LongformClient.watch}. */
+export interface WatchOptions {
+  /** How long to wait between polls of the execution history and the job's rounds. Default 1000. */
+  pollIntervalMs?: number;
+  /** Ends the watch early (the generator returns without a `finished` event). */
+  signal?: AbortSignal;
+}
+
+/** SDK client config for {@link LongformClient.fromStack}. */
+export interface StackClientOptions {
+  sfn?: SFNClientConfig;
+  dynamodb?: DynamoDBClientConfig;
+  cloudformation?: CloudFormationClientConfig;
+}
+
 /** Reads jobs only: the TTL a store stamps on writes does not matter to it. */
 const READ_ONLY_TTL_SECONDS = 86_400;
 
@@ -73,6 +100,13 @@ export class LongformClient {
       jobTtlSeconds: READ_ONLY_TTL_SECONDS,
     });
     this.destroyTable = () => table.destroy();
+  }
+
+  /** A client of the stack `stackName`, from its StateMachineArn and TableName outputs (DescribeStacks). */
+  static async fromStack(stackName: string, options: StackClientOptions = {}): Promise<LongformClient> {
+    void stackName;
+    void options;
+    throw new Error('fromStack is being built');
   }
 
   /**
@@ -134,6 +168,23 @@ export class LongformClient {
     if (!(await this.store.getJob(jobId)))
       throw new JobNotFoundError(`no job is stored under the id ${jobId}`);
     yield* this.store.streamDocument(jobId);
+  }
+
+  /**
+   * The job's progress as it happens: every round once and in order, the retried failures of its steps,
+   * then one `finished` event, following the job across redrives and resumes.
+   */
+  // biome-ignore lint/correctness/useYield: being built
+  async *watch(jobId: string, options: WatchOptions = {}): AsyncGenerator<JobEvent> {
+    void jobId;
+    void options;
+    throw new Error('watch is being built');
+  }
+
+  /** Continues a job that did not complete: RedriveExecution when possible, otherwise a new execution. */
+  async resume(jobId: string): Promise<ResumedJob> {
+    void jobId;
+    throw new Error('resume is being built');
   }
 
   /** Stops the job's execution (StopExecution); the stored rounds stay, and a stopped job is ABORTED. */
