@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from './errors';
 import type { ChatTurn, JobConfig, JobDefaults } from './job-config';
+import { validateJobId } from './job-reference';
 import { MODEL_ID_OR_ARN } from './model-id';
 import { isAnthropicModel, maxOutputTokensFor, samplingRuleFor } from './model-limits';
 import { utf8Length } from './utf8';
@@ -33,6 +34,8 @@ const turnSchema = z.strictObject({ role: z.enum(['user', 'assistant']), text: n
 const unitInterval = z.number().min(0).max(1);
 
 const inputSchema = z.strictObject({
+  // The job id a batch manifest line names; the execution runs under it, so it must be that name.
+  jobId: z.unknown().optional(),
   prompt: nonBlankText.optional(),
   messages: z.array(turnSchema).min(1).max(MAX_MESSAGES).optional(),
   system: nonBlankText.optional(),
@@ -75,10 +78,12 @@ const ALLOWED_FIELDS = Object.keys(inputSchema.shape);
 
 /**
  * Validates an execution input (docs/architecture.md, "Execution input") and applies the stack defaults.
- * `{ prompt }` becomes a single user turn; sampling fields stay absent unless given.
+ * `{ prompt }` becomes a single user turn; sampling fields stay absent unless given. A `jobId` (a batch
+ * manifest line's, which names the execution) must be `executionName` when that is given; it is not
+ * part of the job's config, so the same input with or without it is the same job.
  * @throws InvalidInputError naming the first field at fault and how to fix it.
  */
-export function parseJobInput(raw: unknown, defaults: JobDefaults): JobConfig {
+export function parseJobInput(raw: unknown, defaults: JobDefaults, executionName?: string): JobConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InvalidInputError(
       'input',
@@ -90,6 +95,7 @@ export function parseJobInput(raw: unknown, defaults: JobDefaults): JobConfig {
     throw toInvalidInput(parsed.error.issues[0]);
   }
   const input = parsed.data;
+  if (input.jobId !== undefined) checkJobId(validateJobId(input.jobId), executionName);
   const messages = conversationOf(input);
   const modelId = input.modelId ?? defaults.modelId;
   checkModelAllowed(modelId, defaults.allowedModelIds);
@@ -142,6 +148,15 @@ function checkSampling(input: ParsedInput, modelId: string): void {
     throw new InvalidInputError(
       'topP',
       `${modelId} takes "temperature" or "topP", not both (Bedrock: "\`temperature\` and \`top_p\` cannot both be specified for this model"); remove one of them`,
+    );
+  }
+}
+
+function checkJobId(jobId: string, executionName: string | undefined): void {
+  if (executionName !== undefined && jobId !== executionName) {
+    throw new InvalidInputError(
+      'jobId',
+      `jobId "${jobId}" differs from the execution name "${executionName}", which is the job id: remove jobId or start the execution under that name`,
     );
   }
 }

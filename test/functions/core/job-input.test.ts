@@ -303,7 +303,7 @@ const INVALID: [string, unknown, string, string[]][] = [
     [`at most ${MAX_STOP_SEQUENCES}`, `${MAX_STOP_SEQUENCES + 1}`],
   ],
   ['an unknown field', { prompt: 'p', maxToken: 10 }, 'maxToken', ['"maxToken"', 'maxTokensPerRound']],
-  ['a jobId', { prompt: 'p', jobId: 'abc' }, 'jobId', ['"jobId"', 'remove']],
+  ['a jobId that is no job id', { prompt: 'p', jobId: 'a b' }, 'jobId', ['spaces']],
   [
     'a text over the byte limit',
     { prompt: '€'.repeat(MAX_INPUT_TEXT_BYTES / 3 + 1) },
@@ -312,6 +312,20 @@ const INVALID: [string, unknown, string, string[]][] = [
   ],
   ['a long wrong-typed value, not echoed', { prompt: 'p', api: LONG }, 'api', ['a string of 100 characters']],
 ];
+
+describe('parseJobInput with a jobId (a batch manifest line)', () => {
+  it('accepts the execution name as jobId, leaving it out of the config', () => {
+    expect(parseJobInput({ prompt: 'p', jobId: 'report-1' }, DEFAULTS, 'report-1')).toEqual(
+      parseJobInput({ prompt: 'p' }, DEFAULTS),
+    );
+  });
+
+  it('refuses a jobId other than the execution name, naming both', () => {
+    expect(() => parseJobInput({ prompt: 'p', jobId: 'report-1' }, DEFAULTS, 'report-2')).toThrow(
+      /jobId "report-1" differs from the execution name "report-2"/,
+    );
+  });
+});
 
 describe('parseJobInput rejects', () => {
   it('has a table of at least 20 invalid inputs', () => {
