@@ -43,6 +43,11 @@ export interface RunningEmulator {
   port: number;
   /** Requests that reached a model route, by outcome: 'ok' or the fault/exception name. */
   stats(): { requests: number; byOutcome: Record<string, number> };
+  /**
+   * Model requests being answered now, and the most there ever were at once since the server started
+   * (a request counts until its response, or its stream, has closed).
+   */
+  inFlight(): { current: number; max: number };
   setFaults(faults: EmulatorFaults | undefined): void;
   setInstructionQuirks(q: InstructionQuirks | undefined): void;
   /** Closes promptly, destroying open HTTP/2 sessions and keep-alive sockets. */
@@ -124,6 +129,7 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
   const promptCache = new PromptCache(options.promptCacheClock);
   let requests = 0;
   const byOutcome: Record<string, number> = {};
+  const inFlight = { current: 0, max: 0 };
   const record = (outcome: string): void => {
     byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
   };
@@ -228,6 +234,11 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
       );
       return;
     }
+    inFlight.current++;
+    inFlight.max = Math.max(inFlight.max, inFlight.current);
+    response.once('close', () => {
+      inFlight.current--;
+    });
     serveModelRoute(request, response, route[1], name).catch((error: unknown) => {
       const serviceError =
         error instanceof EmulatedServiceError
@@ -272,6 +283,7 @@ export async function startBedrockEmulator(options: EmulatorOptions = {}): Promi
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
     stats: () => ({ requests, byOutcome: { ...byOutcome } }),
+    inFlight: () => ({ ...inFlight }),
     setFaults: (next) => {
       faults = new FaultInjector(next);
     },
