@@ -125,15 +125,25 @@ export class DataDirectory {
   }
 
   private async save(): Promise<void> {
-    const file = join(this.path, DATA_DIRECTORY_MARKER);
-    const temporary = `${file}.${process.pid}.tmp`;
     try {
-      await writeFile(temporary, `${JSON.stringify(this.marker, null, 2)}\n`);
-      await rename(temporary, file);
+      await writeFileAtomically(
+        join(this.path, DATA_DIRECTORY_MARKER),
+        `${JSON.stringify(this.marker, null, 2)}\n`,
+      );
     } catch (error) {
       throw unusable(this.path, error);
     }
   }
+}
+
+/**
+ * Replaces `file` with `text` through a temporary file and a rename, so a process killed mid-write leaves
+ * the old file or the new one, never half of one. One writer per file at a time (the pid names the temporary).
+ */
+export async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, file);
 }
 
 /** The marker, `undefined` for a directory a new data directory may be made in; throws for any other. */

@@ -201,6 +201,11 @@ export class OfflineRuntime {
     return WORKFLOW_STEPS.generateRound.stateName;
   }
 
+  /** The state machine definition (ASL JSON) as this runtime runs it, for DescribeStateMachine. */
+  get definitionJson(): string {
+    return JSON.stringify(this.definition.definition);
+  }
+
   /**
    * Starts an execution named `name` (the job id, as on AWS) with `input`. Task states run the real
    * handlers; a handler's error surfaces as Lambda reports it: the error's name, and a JSON cause with

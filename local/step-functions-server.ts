@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { ExecutionEvent, OfflineRuntime } from './offline-runtime';
+import { ExecutionHistory, historyEntry } from './execution-history';
+import { EXECUTION_HISTORY_FOLDER, type ExecutionRecord, ExecutionRecordFile } from './execution-records';
+import type { OfflineRuntime } from './offline-runtime';
 
 /** The ARNs the offline runtime gives its one state machine and its executions (region `local`). */
 const ARN_PREFIX = 'arn:aws:states:local:000000000000';
@@ -16,20 +20,25 @@ const MAX_INPUT_BYTES = 262_144;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
-type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+/** A state machine's ARN (optionally of a version, `:N`), and an execution's. */
+const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[^:\s]+(:\d+)?$/u;
+const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:[^:\s]+:[^:\s]+$/u;
+/** A role for DescribeStateMachine to name: offline, nothing assumes it. */
+const LOCAL_ROLE_ARN = 'arn:aws:iam::000000000000:role/longform-local';
+/** How long after it stopped an execution may be redriven (RedriveExecution's API reference: 14 days). */
+const REDRIVABLE_SECONDS = 14 * 24 * 60 * 60;
+/** A redrive needs room for `ExecutionRedriven` and one more event in the 25,000 (the API reference). */
+const REDRIVABLE_HISTORY_EVENTS = 24_999;
+/** RedriveExecution answers the last 10 client tokens alike, for 15 minutes (its API reference). */
+const CLIENT_TOKENS_KEPT = 10;
+const CLIENT_TOKEN_SECONDS = 15 * 60;
 
-interface ServedExecution {
-  name: string;
-  arn: string;
-  input: string;
-  startDate: number;
-  status: ExecutionStatus;
-  stopDate?: number;
-  output?: string;
-  error?: string;
-  cause?: string;
-  events: ExecutionEvent[];
+interface ServedExecution extends ExecutionRecord {
+  history: ExecutionHistory;
+  /** Counts the runs of the workflow for this execution: what an older run reports is ignored. */
+  run: number;
   abort(): void;
+  redriveTokens: { token: string; usedAt: number; redriveDate: number }[];
 }
 
 /** A request the service refuses: its `__type`, message and HTTP status, as Step Functions sends them. */
@@ -43,37 +52,74 @@ class ServiceError extends Error {
   }
 }
 
-/** A running Step Functions endpoint; {@link close} stops it and aborts the executions still running. */
+/** A running Step Functions endpoint; {@link close} stops it and the executions it runs. */
 export interface StepFunctionsServer {
   /** e.g. `http://127.0.0.1:45678`, for `AWS_ENDPOINT_URL_SFN` or a client's `endpoint`. */
   url: string;
+  /**
+   * Stops serving. Running executions stop without being recorded as stopped, as if the process died:
+   * with a data directory, the next server on it continues them.
+   */
   close(): Promise<void>;
+}
+
+/** What the operations share. */
+interface Served {
+  runtime: OfflineRuntime;
+  executions: Map<string, ServedExecution>;
+  /** With a data directory: the executions' records and the folder of their histories. */
+  records: ExecutionRecordFile | undefined;
+  historyFolder: string | undefined;
+  closed: boolean;
 }
 
 /**
  * Serves the offline runtime's state machine over the Step Functions API (the awsJson1_0 protocol of
  * `@aws-sdk/client-sfn` and the AWS CLI) on loopback: POST `/` with `X-Amz-Target:
- * AWSStepFunctions.<Operation>`. Executions are named by their job id and held in memory; the jobs
- * themselves are in the runtime's table.
+ * AWSStepFunctions.<Operation>`. Executions are named by their job id; the jobs are in the runtime's
+ * table. With the runtime's data directory the executions and their histories are kept there too, and
+ * the executions that were running when the last server on it stopped are continued
+ * (docs/architecture.md, Offline runtime).
  */
 export async function startStepFunctionsServer(
   runtime: OfflineRuntime,
   options: { port?: number } = {},
 ): Promise<StepFunctionsServer> {
-  const executions = new Map<string, ServedExecution>();
-  let starts: Promise<unknown> = Promise.resolve();
+  const directory = runtime.dataDirectory?.path;
+  const served: Served = {
+    runtime,
+    executions: new Map(),
+    records: directory ? new ExecutionRecordFile(directory) : undefined,
+    historyFolder: directory ? join(directory, EXECUTION_HISTORY_FOLDER) : undefined,
+    closed: false,
+  };
+  if (served.historyFolder) mkdirSync(served.historyFolder, { recursive: true });
+  for (const record of served.records?.load() ?? []) {
+    served.executions.set(record.arn, {
+      ...record,
+      history: ExecutionHistory.openFile(historyFile(served, record.name)),
+      run: 0,
+      abort: () => undefined,
+      redriveTokens: [],
+    });
+  }
+  let serial: Promise<unknown> = Promise.resolve();
+  // One at a time: two starts of one name must not both find it free while the job is looked up, nor
+  // two redrives both find the execution stopped.
+  const inTurn = (operation: () => Promise<unknown>) => {
+    const result = serial.then(operation);
+    serial = result.catch(() => undefined);
+    return result;
+  };
   const created = Date.now() / 1000;
   const operations: Record<string, (request: Record<string, unknown>) => Promise<unknown> | unknown> = {
-    // One at a time: two starts of one name must not both find it free while the job is looked up.
-    StartExecution: (request) => {
-      const started = starts.then(() => startExecution(runtime, executions, request));
-      starts = started.catch(() => undefined);
-      return started;
-    },
-    DescribeExecution: (request) => describeExecution(find(executions, request.executionArn)),
-    ListExecutions: (request) => listExecutions(executions, request),
-    StopExecution: (request) => stopExecution(find(executions, request.executionArn), request),
-    GetExecutionHistory: (request) => executionHistory(find(executions, request.executionArn), request),
+    StartExecution: (request) => inTurn(() => startExecution(served, request)),
+    DescribeExecution: (request) => describeExecution(find(served, request.executionArn)),
+    ListExecutions: (request) => listExecutions(served, request),
+    StopExecution: (request) => stopExecution(served, find(served, request.executionArn), request),
+    RedriveExecution: (request) =>
+      inTurn(() => redriveExecution(served, find(served, request.executionArn), request)),
+    GetExecutionHistory: (request) => executionHistory(find(served, request.executionArn), request),
     ListStateMachines: () => ({
       stateMachines: [
         {
@@ -84,6 +130,20 @@ export async function startStepFunctionsServer(
         },
       ],
     }),
+    DescribeStateMachine: (request) => {
+      checkStateMachine(request.stateMachineArn);
+      return {
+        stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+        name: STATE_MACHINE_NAME,
+        status: 'ACTIVE',
+        definition: runtime.definitionJson,
+        roleArn: LOCAL_ROLE_ARN,
+        type: 'STANDARD',
+        creationDate: created,
+        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      };
+    },
   };
   const server = createServer((request, response) => {
     void handle(operations, request, response);
@@ -92,11 +152,18 @@ export async function startStepFunctionsServer(
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  for (const execution of served.executions.values()) {
+    if (execution.status === 'RUNNING') void inTurn(() => continueExecution(served, execution));
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
-      for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort();
+      served.closed = true;
+      for (const execution of served.executions.values())
+        if (execution.status === 'RUNNING') execution.abort();
+      await serial;
+      await served.records?.flush();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -169,23 +236,15 @@ async function handle(
   }
 }
 
-async function startExecution(
-  runtime: OfflineRuntime,
-  executions: Map<string, ServedExecution>,
-  request: Record<string, unknown>,
-): Promise<unknown> {
+async function startExecution(served: Served, request: Record<string, unknown>): Promise<unknown> {
+  const { runtime, executions } = served;
   if (typeof request.stateMachineArn !== 'string') {
     throw new ServiceError(
       'ValidationException',
       "1 validation error detected: 'stateMachineArn' is required",
     );
   }
-  if (request.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) {
-    throw new ServiceError(
-      'StateMachineDoesNotExist',
-      `State Machine Does Not Exist: '${request.stateMachineArn}'`,
-    );
-  }
+  checkStateMachine(request.stateMachineArn);
   const name = request.name === undefined ? randomUUID() : request.name;
   if (typeof name !== 'string' || name.length < 1 || name.length > 80 || INVALID_NAME_CHARACTER.test(name)) {
     throw new ServiceError('InvalidName', `Invalid Name: '${String(name)}'`);
@@ -218,47 +277,173 @@ async function startExecution(
   // The job's Bedrock is recorded in a data directory as `run` records it, so `resume` continues there.
   const stored = await runtime.store.getJob(name);
   await runtime.dataDirectory?.useBedrock(name, runtime.bedrockTarget, { newJob: !stored });
-  const local = runtime.startExecution(name, parsed);
   const execution: ServedExecution = {
     name,
     arn,
     input,
     startDate: Date.now() / 1000,
     status: 'RUNNING',
-    events: [],
-    abort: local.abort,
+    redriveCount: 0,
+    history: served.historyFolder
+      ? ExecutionHistory.createFile(historyFile(served, name))
+      : ExecutionHistory.inMemory(),
+    run: 0,
+    abort: () => undefined,
+    redriveTokens: [],
   };
   executions.set(arn, execution);
-  void (async () => {
-    for await (const event of local.events) execution.events.push(event);
-  })();
-  local.outcome.then(
-    (outcome) => {
-      if (execution.status !== 'RUNNING') return;
-      execution.status = outcome.status;
-      execution.stopDate = Date.now() / 1000;
-      if (outcome.status === 'SUCCEEDED') execution.output = JSON.stringify(outcome.output ?? null);
-      else {
-        if (outcome.error !== undefined) execution.error = outcome.error;
-        if (outcome.cause !== undefined) execution.cause = outcome.cause;
-      }
-    },
-    () => {
-      // Only an abort rejects the outcome; StopExecution has already marked the execution ABORTED.
-      if (execution.status === 'RUNNING') {
-        execution.status = 'ABORTED';
-        execution.stopDate = Date.now() / 1000;
-      }
-    },
-  );
+  runWorkflow(served, execution, parsed, 'start');
+  await save(served);
   return { executionArn: arn, startDate: execution.startDate };
 }
 
-function find(executions: Map<string, ServedExecution>, arn: unknown): ServedExecution {
-  if (typeof arn !== 'string' || !arn.startsWith('arn:aws:states:')) {
+/**
+ * Runs the workflow for `execution` on its input. A redrive or a continuation runs it again from the
+ * start under the same name: `Initialize job` reopens the stored job and the rounds go on from the last
+ * stored one, so no round is paid twice; its events are appended to the history, without a second
+ * `ExecutionStarted`. The execution ends when both the workflow's outcome and its last event are in.
+ */
+function runWorkflow(
+  served: Served,
+  execution: ServedExecution,
+  input: unknown,
+  kind: 'start' | 'redrive' | 'continue',
+): void {
+  const run = ++execution.run;
+  const current = () => !served.closed && execution.run === run;
+  const local = served.runtime.startExecution(execution.name, input);
+  execution.abort = local.abort;
+  const drained = (async () => {
+    for await (const event of local.events) {
+      if (!current() || (kind !== 'start' && event.type === 'ExecutionStarted')) continue;
+      const entry = historyEntry(event);
+      if (entry) execution.history.append(entry, event.timestamp);
+    }
+  })();
+  Promise.all([local.outcome, drained]).then(
+    ([outcome]) => {
+      if (!current() || execution.status !== 'RUNNING') return;
+      execution.status = outcome.status;
+      execution.stopDate = Date.now() / 1000;
+      if (outcome.status === 'SUCCEEDED') execution.output = JSON.stringify(outcome.output ?? null);
+      if (outcome.error !== undefined) execution.error = outcome.error;
+      if (outcome.cause !== undefined) execution.cause = outcome.cause;
+      void save(served).catch(() => undefined);
+    },
+    () => {
+      // Only an abort rejects the outcome, and StopExecution has ended the run; anything else ends it here.
+      if (!current() || execution.status !== 'RUNNING') return;
+      execution.status = 'ABORTED';
+      execution.stopDate = Date.now() / 1000;
+      void save(served).catch(() => undefined);
+    },
+  );
+}
+
+/**
+ * Continues an execution that was running when the last server on the data directory stopped, as the
+ * service would have gone on with it. A Task state cut off by that is recorded as `TaskStateAborted`.
+ */
+async function continueExecution(served: Served, execution: ServedExecution): Promise<void> {
+  // Stopped (or the server closed) while it waited its turn.
+  if (served.closed || execution.status !== 'RUNNING') return;
+  if (execution.history.lastType === 'TaskStateEntered' || execution.history.lastType === 'TaskFailed') {
+    execution.history.append({ type: 'TaskStateAborted' });
+  }
+  try {
+    await served.runtime.dataDirectory?.useBedrock(execution.name, served.runtime.bedrockTarget);
+  } catch (error) {
+    const { name, message } = error as Error;
+    execution.status = 'FAILED';
+    execution.stopDate = Date.now() / 1000;
+    execution.error = name;
+    execution.cause = message;
+    execution.history.append({
+      type: 'ExecutionFailed',
+      executionFailedEventDetails: { error: name, cause: message },
+    });
+    await save(served);
+    return;
+  }
+  runWorkflow(served, execution, JSON.parse(execution.input), 'continue');
+}
+
+/** Why the service would refuse to redrive `execution` now, or undefined when it may be redriven. */
+function notRedrivable(execution: ServedExecution, now: number): string | undefined {
+  if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
+    return `Execution is ${execution.status} and cannot be redriven`;
+  }
+  if (execution.stopDate !== undefined && now - execution.stopDate > REDRIVABLE_SECONDS) {
+    return 'Execution redrivable period exceeded';
+  }
+  if (execution.history.length >= REDRIVABLE_HISTORY_EVENTS) return 'Execution history event limit exceeded';
+  return undefined;
+}
+
+async function redriveExecution(
+  served: Served,
+  execution: ServedExecution,
+  request: Record<string, unknown>,
+): Promise<unknown> {
+  const now = Date.now() / 1000;
+  const token = typeof request.clientToken === 'string' ? request.clientToken : undefined;
+  const repeated = execution.redriveTokens.find(
+    (used) => used.token === token && now - used.usedAt < CLIENT_TOKEN_SECONDS,
+  );
+  if (repeated) return { redriveDate: repeated.redriveDate };
+  const reason = notRedrivable(execution, now);
+  if (reason) throw new ServiceError('ExecutionNotRedrivable', reason);
+  await served.runtime.dataDirectory?.useBedrock(execution.name, served.runtime.bedrockTarget);
+  execution.status = 'RUNNING';
+  execution.redriveCount += 1;
+  execution.redriveDate = now;
+  delete execution.stopDate;
+  delete execution.output;
+  delete execution.error;
+  delete execution.cause;
+  if (token) {
+    execution.redriveTokens = [...execution.redriveTokens, { token, usedAt: now, redriveDate: now }].slice(
+      -CLIENT_TOKENS_KEPT,
+    );
+  }
+  execution.history.append({
+    type: 'ExecutionRedriven',
+    executionRedrivenEventDetails: { redriveCount: execution.redriveCount },
+  });
+  runWorkflow(served, execution, JSON.parse(execution.input), 'redrive');
+  await save(served);
+  return { redriveDate: now };
+}
+
+/** Writes the executions' records to the data directory, if there is one. */
+async function save(served: Served): Promise<void> {
+  if (served.closed) return;
+  await served.records?.save(() =>
+    [...served.executions.values()].map(
+      ({ history: _history, run: _run, abort: _abort, redriveTokens: _tokens, ...record }) => record,
+    ),
+  );
+}
+
+function historyFile(served: Served, name: string): string {
+  return join(served.historyFolder as string, `${name}.jsonl`);
+}
+
+/** Refuses a malformed state machine ARN (InvalidArn) and any but this one (StateMachineDoesNotExist). */
+function checkStateMachine(arn: unknown): void {
+  if (typeof arn !== 'string' || !STATE_MACHINE_ARN.test(arn)) {
     throw new ServiceError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
   }
-  const execution = executions.get(arn);
+  if (arn !== LOCAL_STATE_MACHINE_ARN) {
+    throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  }
+}
+
+function find(served: Served, arn: unknown): ServedExecution {
+  if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) {
+    throw new ServiceError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+  }
+  const execution = served.executions.get(arn);
   if (!execution) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
   return execution;
 }
@@ -271,10 +456,13 @@ function summary(execution: ServedExecution) {
     status: execution.status,
     startDate: execution.startDate,
     ...(execution.stopDate === undefined ? {} : { stopDate: execution.stopDate }),
+    redriveCount: execution.redriveCount,
+    ...(execution.redriveDate === undefined ? {} : { redriveDate: execution.redriveDate }),
   };
 }
 
 function describeExecution(execution: ServedExecution): unknown {
+  const reason = notRedrivable(execution, Date.now() / 1000);
   return {
     ...summary(execution),
     input: execution.input,
@@ -284,111 +472,68 @@ function describeExecution(execution: ServedExecution): unknown {
       : { output: execution.output, outputDetails: { included: true } }),
     ...(execution.error === undefined ? {} : { error: execution.error }),
     ...(execution.cause === undefined ? {} : { cause: execution.cause }),
+    redriveStatus: reason ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
+    ...(reason ? { redriveStatusReason: reason } : {}),
   };
 }
 
-/** Offset pagination: the token is the index of the next item. */
+/**
+ * Offset pagination: the token is the index of the next item. Pages of 100 unless `maxResults` (1 to
+ * 1000; 0 is the default) says otherwise, as the service pages.
+ */
 function page<T>(items: T[], request: Record<string, unknown>): { items: T[]; nextToken?: string } {
-  const start = typeof request.nextToken === 'string' ? Number.parseInt(request.nextToken, 10) || 0 : 0;
-  const max = typeof request.maxResults === 'number' && request.maxResults > 0 ? request.maxResults : 1000;
+  const { nextToken, maxResults } = request;
+  const max = maxResults === undefined || maxResults === 0 ? 100 : maxResults;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 1000) {
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
+  }
+  if (nextToken !== undefined && !(typeof nextToken === 'string' && /^\d+$/u.test(nextToken))) {
+    throw new ServiceError('InvalidToken', `Invalid Token: '${String(nextToken)}'`);
+  }
+  const start = nextToken === undefined ? 0 : Number(nextToken);
   const slice = items.slice(start, start + max);
   return start + max < items.length ? { items: slice, nextToken: String(start + max) } : { items: slice };
 }
 
-function listExecutions(executions: Map<string, ServedExecution>, request: Record<string, unknown>): unknown {
-  if (request.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) {
-    throw new ServiceError(
-      'StateMachineDoesNotExist',
-      `State Machine Does Not Exist: '${String(request.stateMachineArn)}'`,
-    );
-  }
-  const newestFirst = [...executions.values()]
+function listExecutions(served: Served, request: Record<string, unknown>): unknown {
+  checkStateMachine(request.stateMachineArn);
+  const newestFirst = [...served.executions.values()]
     .filter((execution) => request.statusFilter === undefined || execution.status === request.statusFilter)
     .reverse();
   const { items, nextToken } = page(newestFirst, request);
   return { executions: items.map(summary), ...(nextToken ? { nextToken } : {}) };
 }
 
-function stopExecution(execution: ServedExecution, request: Record<string, unknown>): unknown {
+function stopExecution(
+  served: Served,
+  execution: ServedExecution,
+  request: Record<string, unknown>,
+): unknown {
   if (execution.status === 'RUNNING') {
     execution.status = 'ABORTED';
     execution.stopDate = Date.now() / 1000;
     if (typeof request.error === 'string') execution.error = request.error;
     if (typeof request.cause === 'string') execution.cause = request.cause;
+    // The run is over for the history at once: nothing it still reports comes after its end.
+    execution.run += 1;
     execution.abort();
+    execution.history.append({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: {
+        ...(execution.error === undefined ? {} : { error: execution.error }),
+        ...(execution.cause === undefined ? {} : { cause: execution.cause }),
+      },
+    });
+    void save(served).catch(() => undefined);
   }
   return { stopDate: execution.stopDate };
 }
 
-/** The library's events as Step Functions history events (Task states as `Task...`, and so on). */
-function historyEvent(event: ExecutionEvent): Record<string, unknown> | undefined {
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return {
-        type: 'ExecutionStarted',
-        executionStartedEventDetails: {
-          input: JSON.stringify(event.input),
-          inputDetails: { truncated: false },
-        },
-      };
-    case 'ExecutionSucceeded':
-      return {
-        type: 'ExecutionSucceeded',
-        executionSucceededEventDetails: {
-          output: JSON.stringify(event.output),
-          outputDetails: { truncated: false },
-        },
-      };
-    case 'ExecutionFailed':
-      return {
-        type: 'ExecutionFailed',
-        executionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') },
-      };
-    case 'ExecutionAborted':
-      return { type: 'ExecutionAborted', executionAbortedEventDetails: {} };
-    case 'ExecutionTimeout':
-      return { type: 'ExecutionTimedOut', executionTimedOutEventDetails: {} };
-    case 'StateEntered':
-      return {
-        type: `${event.state.type}StateEntered`,
-        stateEnteredEventDetails: { name: event.state.name, input: JSON.stringify(event.state.input) },
-      };
-    case 'StateExited':
-      return {
-        type: `${event.state.type}StateExited`,
-        stateExitedEventDetails: {
-          name: event.state.name,
-          output: JSON.stringify(event.state.output ?? null),
-        },
-      };
-    case 'StateFailed':
-      // A Lambda task's failed attempt; the service records it as TaskFailed, retried or not.
-      return event.state.type === 'Task'
-        ? {
-            type: 'TaskFailed',
-            taskFailedEventDetails: {
-              resourceType: 'lambda',
-              resource: 'invoke',
-              error: event.Error,
-              cause: String(event.Cause ?? ''),
-            },
-          }
-        : undefined;
-    default:
-      return undefined;
-  }
-}
-
 function executionHistory(execution: ServedExecution, request: Record<string, unknown>): unknown {
-  const events = execution.events
-    .map((event) => ({ event, mapped: historyEvent(event) }))
-    .filter((entry) => entry.mapped !== undefined)
-    .map(({ event, mapped }, index) => ({
-      timestamp: event.timestamp / 1000,
-      id: index + 1,
-      previousEventId: index,
-      ...mapped,
-    }));
+  const events = execution.history.events();
   const ordered = request.reverseOrder === true ? events.reverse() : events;
   const { items, nextToken } = page(ordered, request);
   return { events: items, ...(nextToken ? { nextToken } : {}) };
