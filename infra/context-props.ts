@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { LongformProps } from './longform';
+import type { LongformStackProps } from './longform-stack';
 
 /** Thrown when a `longform:*` context value cannot be used. */
 export class InvalidContextError extends Error {
@@ -14,6 +14,12 @@ const positiveInteger = (key: string, value: unknown): number => {
   return number;
 };
 
+const flag = (key: string, value: unknown): boolean => {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new InvalidContextError(`Context ${key} must be true or false, got ${JSON.stringify(value)}`);
+};
+
 const modelIds = (key: string, value: unknown): string[] => {
   const items = typeof value === 'string' ? value.split(',') : value;
   if (!Array.isArray(items) || !items.every((item) => typeof item === 'string')) {
@@ -26,11 +32,12 @@ const modelIds = (key: string, value: unknown): string[] => {
  * Longform props from CDK context (`cdk.json` or `-c key=value`; command-line values arrive as
  * strings): `longform:defaultModelId`, `longform:allowedModelIds` (comma list or array),
  * `longform:maxTokensPerRound`, `longform:maxTokensPerRoundLimit`, `longform:maxRounds`,
- * `longform:roundTimeoutSeconds` (the round function's timeout, at most 900). Absent keys
- * keep the construct's defaults.
+ * `longform:roundTimeoutSeconds` (the round function's timeout, at most 900),
+ * `longform:documentsBucket` (true or false) and `longform:alarmEmail` (where the alarms are sent).
+ * Absent keys keep the stack's defaults.
  */
-export function propsFromContext(context: (key: string) => unknown): LongformProps {
-  const props: LongformProps = {};
+export function propsFromContext(context: (key: string) => unknown): LongformStackProps {
+  const props: LongformStackProps = {};
   const defaultModelId = context('longform:defaultModelId');
   if (defaultModelId !== undefined) {
     if (typeof defaultModelId !== 'string' || defaultModelId.trim() === '') {
@@ -59,5 +66,19 @@ export function propsFromContext(context: (key: string) => unknown): LongformPro
   }
   const maxRounds = context('longform:maxRounds');
   if (maxRounds !== undefined) props.maxRounds = positiveInteger('longform:maxRounds', maxRounds);
+  const documentsBucket = context('longform:documentsBucket');
+  if (documentsBucket !== undefined) {
+    props.documentsBucket = flag('longform:documentsBucket', documentsBucket);
+  }
+  const alarmEmail = context('longform:alarmEmail');
+  if (alarmEmail !== undefined) {
+    // An address, not a full check: SNS sends a confirmation to it, which is the real test.
+    if (typeof alarmEmail !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(alarmEmail.trim())) {
+      throw new InvalidContextError(
+        `Context longform:alarmEmail must be an email address, got ${JSON.stringify(alarmEmail)}`,
+      );
+    }
+    props.alarmEmail = alarmEmail.trim();
+  }
   return props;
 }

@@ -1,18 +1,31 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { Longform, type LongformProps } from './longform';
 
 /** Stack settings plus the Longform configuration. */
-export interface LongformStackProps extends StackProps, LongformProps {}
+export interface LongformStackProps extends StackProps, LongformProps {
+  /**
+   * An email address for the alarms: the stack makes an SNS topic with this subscription (confirm the
+   * email AWS sends) and uses it as `alarmTopic`. Ignored when `alarmTopic` is given.
+   */
+  alarmEmail?: string;
+}
 
-/** A stack holding one Longform workflow, with outputs to find it. */
+/** A stack holding one Longform workflow, with a documents bucket unless switched off, and outputs to find it. */
 export class LongformStack extends Stack {
   /** The workflow construct. */
   readonly longform: Longform;
 
   constructor(scope: Construct, id: string, props: LongformStackProps = {}) {
     super(scope, id, props);
-    this.longform = new Longform(this, 'Longform', props);
+    const { alarmEmail, ...longformProps } = props;
+    this.longform = new Longform(this, 'Longform', {
+      documentsBucket: true,
+      ...longformProps,
+      alarmTopic: props.alarmTopic ?? (alarmEmail ? this.alarmTopic(alarmEmail) : undefined),
+    });
     const { stateMachineArn } = this.longform.stateMachine;
 
     new CfnOutput(this, 'StateMachineArn', {
@@ -23,9 +36,34 @@ export class LongformStack extends Stack {
       description: 'DynamoDB table holding jobs and their text',
       value: this.longform.table.tableName,
     });
+    if (this.longform.documentsBucket) {
+      new CfnOutput(this, 'DocumentsBucketName', {
+        description: 'S3 bucket holding finished documents (documents/<jobId>.md)',
+        value: this.longform.documentsBucket.bucketName,
+      });
+    }
     new CfnOutput(this, 'ConsoleLink', {
       description: 'The state machine in the Step Functions console',
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachineArn}`,
     });
+    new CfnOutput(this, 'DashboardLink', {
+      description: 'The CloudWatch dashboard of the workflow',
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.longform.dashboard.dashboard.dashboardName}`,
+    });
+  }
+
+  /** A topic for the alarms, with one email subscription. */
+  private alarmTopic(email: string): Topic {
+    const topic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Longform alarms',
+      enforceSSL: true,
+    });
+    topic.addSubscription(new EmailSubscription(email));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states, no job data; CloudWatch cannot publish to a topic under the AWS managed key (aws/sns), and a customer managed key for them is a cost the deployer can choose by passing its own alarmTopic.',
+    });
+    return topic;
   }
 }

@@ -1,16 +1,30 @@
 import { Aws, type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/job-table-keys';
 import { acknowledgeWildcards } from './acknowledge-wildcards';
 import { bedrockInvokeResources } from './bedrock-model-arns';
+import { allowDocumentWrites, createDocumentsBucket } from './documents-bucket';
 import { FailedExecutionRecorder } from './failed-execution-recorder';
 import { LongformFunction } from './longform-function';
+import {
+  OperationsAlarms,
+  roundLatencyAlarmMs,
+  THROTTLING_ALARM_PERCENT,
+  THROTTLING_MINIMUM_CALLS,
+} from './operations-alarms';
+import { OperationsDashboard } from './operations-dashboard';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './operations-metrics';
+import { enableStateMachineTelemetry } from './state-machine-telemetry';
 import { workflowDefinition } from './workflow-definition';
 import { STEP_KEYS, type StepKey, WORKFLOW_STEPS } from './workflow-steps';
 
@@ -40,8 +54,16 @@ export interface LongformProps {
   jobTtlDays?: number;
   /** Retention of the functions' and the state machine's logs. @default RetentionDays.ONE_MONTH */
   logRetention?: RetentionDays;
-  /** What happens to the table and the log groups when they leave the stack. @default RemovalPolicy.RETAIN */
+  /** What happens to the table, the documents bucket and the log groups when they leave the stack. @default RemovalPolicy.RETAIN */
   removalPolicy?: RemovalPolicy;
+  /**
+   * Whether `Finalize job` writes each finished document to an S3 bucket of the stack
+   * (`documents/<jobId>.md`, kept `jobTtlDays`). `LongformStack` defaults it to true.
+   * @default false
+   */
+  documentsBucket?: boolean;
+  /** Where every alarm (failed executions, throttling, round latency, dead letters) sends its notification. @default no action */
+  alarmTopic?: ITopic;
 }
 
 /** The default model: fast and cheap, 64K output, and it continues from a prefill. */
@@ -59,8 +81,14 @@ export class Longform extends Construct {
   readonly stateMachine: StateMachine;
   /** The Lambda function of each workflow step. */
   readonly functions: Record<StepKey, NodejsFunction>;
-  /** Marks jobs of failed or timed-out executions FAILED; its dead-letter alarm wants your actions. */
+  /** Marks jobs of failed or timed-out executions FAILED; its dead-letter alarm is among {@link alarms}. */
   readonly failedExecutions: FailedExecutionRecorder;
+  /** Where finished documents are written, when the `documentsBucket` prop is set. */
+  readonly documentsBucket?: IBucket;
+  /** The workflow's alarms; `alarms.addAction(...)` sends them somewhere (the `alarmTopic` prop does so for SNS). */
+  readonly alarms: OperationsAlarms;
+  /** Executions, rounds, tokens, latency, throttling and documents on one CloudWatch dashboard. */
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: LongformProps = {}) {
     super(scope, id);
@@ -68,6 +96,7 @@ export class Longform extends Construct {
     const allowedModelIds = props.allowedModelIds ?? [defaultModelId];
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const jobTtlDays = props.jobTtlDays ?? 30;
 
     this.table = new TableV2(this, 'Jobs', {
       partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
@@ -92,9 +121,9 @@ export class Longform extends Construct {
         ? { MAX_TOKENS_PER_ROUND_LIMIT: String(props.maxTokensPerRoundLimit) }
         : {}),
       DEFAULT_MAX_ROUNDS: String(props.maxRounds ?? 200),
-      JOB_TTL_DAYS: String(props.jobTtlDays ?? 30),
-      POWERTOOLS_SERVICE_NAME: 'longform',
-      POWERTOOLS_METRICS_NAMESPACE: 'Longform',
+      JOB_TTL_DAYS: String(jobTtlDays),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const create = (key: StepKey): NodejsFunction => {
@@ -116,24 +145,56 @@ export class Longform extends Construct {
       NodejsFunction
     >;
     this.allowBedrock(allowedModelIds);
+    this.allowEvents();
+    if (props.documentsBucket) {
+      const bucket = createDocumentsBucket(this, 'Documents', { expirationDays: jobTtlDays, removalPolicy });
+      this.functions.finalize.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+      allowDocumentWrites(bucket, this.functions.finalize);
+      this.documentsBucket = bucket;
+    }
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(workflowDefinition(this, this.functions)),
-      tracingEnabled: true,
-      // Execution data holds prompts and job settings: log errors only, without data, by default.
-      logs: {
-        destination: new LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy }),
-        level: LogLevel.ERROR,
-        includeExecutionData: false,
-      },
     });
+    enableStateMachineTelemetry(
+      this.stateMachine,
+      new LogGroup(this, 'StateMachineLogs', { retention: logRetention, removalPolicy }),
+    );
     this.acknowledgeStateMachineFindings();
     this.failedExecutions = new FailedExecutionRecorder(this, 'FailedExecutions', {
       stateMachine: this.stateMachine,
       recordFailure: this.functions.recordFailure,
       removalPolicy,
     });
+
+    const roundTimeout = props.roundTimeout ?? WORKFLOW_STEPS.generateRound.timeout;
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      stateMachine: this.stateMachine,
+      roundTimeout,
+      otherAlarms: [this.failedExecutions.deadLetterAlarm],
+    });
+    if (props.alarmTopic) this.alarms.addAction(new SnsAction(props.alarmTopic));
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      dashboardName: `Longform-${Stack.of(this).stackName}`,
+      stateMachine: this.stateMachine,
+      alarms: this.alarms.all,
+      roundLatencyAlarmMs: roundLatencyAlarmMs(roundTimeout),
+      throttlingAlarmPercent: THROTTLING_ALARM_PERCENT,
+      throttlingMinimumCalls: THROTTLING_MINIMUM_CALLS,
+    });
+  }
+
+  /**
+   * Lets the two steps that report a job's end (`Finalize job`, and `Record failure`, which the
+   * failed-execution recorder also invokes) put events on the account's default bus, and nothing else.
+   */
+  private allowEvents(): void {
+    const bus = EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
+    for (const fn of [this.functions.finalize, this.functions.recordFailure]) {
+      fn.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+      bus.grantPutEventsTo(fn);
+    }
   }
 
   /** Lets the round function invoke exactly the allowed models (both ARNs of an inference profile). */
@@ -174,12 +235,7 @@ export class Longform extends Construct {
     });
     const stack = Stack.of(this);
     acknowledgeWildcards(
-      this.stateMachine.role,
-      ['*'],
-      'Log delivery (logs:*LogDelivery*, logs:PutResourcePolicy, logs:Describe*) and X-Ray actions support no resource-level permissions.',
-    );
-    acknowledgeWildcards(
-      this.stateMachine.role,
+      this.stateMachine.role.node.findChild('DefaultPolicy'),
       Object.values(this.functions).map(
         (fn) => `<${stack.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*`,
       ),

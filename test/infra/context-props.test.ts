@@ -44,7 +44,20 @@ describe('propsFromContext', () => {
     expect(from({ 'longform:roundTimeoutSeconds': '300' }).roundTimeout?.toSeconds()).toBe(300);
   });
 
+  it('reads whether the stack has a documents bucket, and where the alarms go', () => {
+    expect(from({ 'longform:documentsBucket': false, 'longform:alarmEmail': ' ops@example.com ' })).toEqual({
+      documentsBucket: false,
+      alarmEmail: 'ops@example.com',
+    });
+    expect(from({ 'longform:documentsBucket': 'true' })).toEqual({ documentsBucket: true });
+    expect(from({ 'longform:documentsBucket': 'false' })).toEqual({ documentsBucket: false });
+  });
+
   it.each([
+    ['longform:documentsBucket', 'no'],
+    ['longform:documentsBucket', 1],
+    ['longform:alarmEmail', 'ops'],
+    ['longform:alarmEmail', 'ops@example.com, dev@example.com'],
     ['longform:maxTokensPerRound', '0'],
     ['longform:maxTokensPerRound', '1.5'],
     ['longform:maxTokensPerRoundLimit', '-5'],

@@ -234,11 +234,12 @@ describe('Longform IAM', () => {
     }
   });
 
-  it('keeps wildcard resources to X-Ray and log delivery, with X-Ray of each function in a policy of its own', () => {
+  it('keeps wildcard resources to X-Ray and log delivery, each in a policy of its own', () => {
     const wildcards = statements.filter(({ statement }) => statement.Resource === '*');
     expect(wildcards.length).toBeGreaterThan(0);
     for (const { id, statement } of wildcards) {
-      if (id.startsWith('LongformStateMachineRole')) {
+      // The state machine's log delivery and X-Ray, apart from its role's default policy (Lambda invokes).
+      if (id.startsWith('LongformStateMachineTelemetryPolicy')) {
         expect(
           actions(statement).every((a) => a.startsWith('xray:') || a.startsWith('logs:')),
           id,
@@ -257,6 +258,10 @@ describe('Longform IAM', () => {
         expect.stringMatching(/TracingPolicy/),
       );
     }
+    // Step Functions checks the log delivery permissions when it creates the state machine.
+    expect((stateMachine as { DependsOn?: string[] }).DependsOn).toContainEqual(
+      expect.stringMatching(/^LongformStateMachineTelemetryPolicy/),
+    );
   });
 
   it('allows only bedrock:InvokeModelWithResponseStream, only to the round function, on exactly the allowed models', () => {
@@ -309,6 +314,37 @@ describe('Longform IAM', () => {
       LongformFinalizeJob: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       LongformRecordFailure: ['dynamodb:UpdateItem'],
     });
+  });
+
+  it('lets only Finalize job and Record failure put events, on the default bus alone, which they are told', () => {
+    const events = statements.filter(({ statement }) => JSON.stringify(statement.Action).includes('events:'));
+    expect(events.map(({ id }) => id.replace(/RoleDefaultPolicy.*$/, '')).sort()).toEqual([
+      'LongformFinalizeJob',
+      'LongformRecordFailure',
+    ]);
+    const defaultBus = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':events:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':event-bus/default',
+        ],
+      ],
+    };
+    for (const { statement } of events) {
+      expect(statement).toEqual({ Action: 'events:PutEvents', Effect: 'Allow', Resource: defaultBus });
+    }
+    const told = ofType('AWS::Lambda::Function').filter(
+      ([, fn]) => (fn.Properties.Environment as { Variables: Json }).Variables.EVENT_BUS_NAME === 'default',
+    );
+    expect(told.map(([, fn]) => fn.Properties.Description).sort()).toEqual(
+      [WORKFLOW_STEPS.finalize.description, WORKFLOW_STEPS.recordFailure.description].sort(),
+    );
   });
 
   it('lets the state machine invoke only the four functions', () => {
@@ -457,7 +493,10 @@ describe('failed executions recorded on their job', () => {
 
   it('alarms as soon as the dead-letter queue holds a message', () => {
     const [queueId] = ofType('AWS::SQS::Queue')[0] ?? [];
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
+    const queueAlarms = ofType('AWS::CloudWatch::Alarm').filter(
+      ([, alarm]) => alarm.Properties.Namespace === 'AWS/SQS',
+    );
+    expect(queueAlarms).toHaveLength(1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
