@@ -1,7 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { JobStore } from '../functions/adapters/job-store';
 import { CliUsageError } from './cli-usage-error';
 
 /** `--out` could not be written: the message names the user's path and the cause. */
@@ -29,39 +28,43 @@ export function checkOutPath(out: string): void {
 }
 
 /**
- * Writes a job's document, exactly its UTF-8 bytes: to `out` through a temporary file and a rename, so
- * the file never holds half a document (a device or pipe such as /dev/stdout is written directly); or
- * streamed to stdout. Returns the document's length in characters (code points).
+ * Writes a job's document, exactly its UTF-8 bytes, as `pieces` arrive (never held whole): to `out`
+ * through a temporary file and a rename, so the file never holds half a document (a device or pipe such
+ * as /dev/stdout is written directly); or to stdout. Returns the document's length in characters (code
+ * points). An error reading `pieces` is passed on as it is.
  * @throws OutputWriteError naming `out` when it could not be written; no temporary file is left.
  */
-export async function writeDocument(
-  store: JobStore,
-  jobId: string,
-  out: string | undefined,
-): Promise<number> {
+export async function writeDocument(pieces: AsyncIterable<string>, out: string | undefined): Promise<number> {
   let characters = 0;
   const count = (piece: string) => {
     characters += characterCount(piece);
     return piece;
   };
   if (out === undefined) {
-    for await (const piece of store.streamDocument(jobId)) await writeStdout(count(piece));
+    for await (const piece of pieces) await writeStdout(count(piece));
     return characters;
   }
   const direct = statOrUndefined(out)?.isFile() === false;
   const target = direct ? out : join(dirname(out), `.${basename(out)}.${process.pid}.longform.tmp`);
-  try {
-    const file = await open(target, 'w');
+  const writing = async <T>(write: () => Promise<T>): Promise<T> => {
     try {
-      for await (const piece of store.streamDocument(jobId)) await file.write(count(piece));
-    } finally {
-      await file.close();
+      return await write();
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new OutputWriteError(`could not write ${out} (${code ?? message})`);
     }
-    if (!direct) await rename(target, out);
+  };
+  const file = await writing(() => open(target, 'w'));
+  try {
+    try {
+      for await (const piece of pieces) await writing(() => file.write(count(piece)));
+    } finally {
+      await writing(() => file.close());
+    }
+    if (!direct) await writing(() => rename(target, out));
   } catch (error) {
     if (!direct) await rm(target, { force: true });
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new OutputWriteError(`could not write ${out} (${code ?? message})`);
+    throw error;
   }
   return characters;
 }

@@ -92,7 +92,7 @@ export async function executeJob(
       wentTo = 'in the JSON summary';
     } else {
       try {
-        summary.characters = await writeDocument(runtime.store, options.jobId, options.out);
+        summary.characters = await writeDocument(runtime.store.streamDocument(options.jobId), options.out);
         if (options.out) summary.out = options.out;
         wentTo = options.out ? `written to ${options.out}` : 'on stdout';
       } catch (error) {
@@ -100,7 +100,7 @@ export async function executeJob(
         outFailed = error;
         // Without a data directory the document exists nowhere else: stdout keeps it from being lost.
         if (!runtime.dataDirectory) {
-          summary.characters = await writeDocument(runtime.store, options.jobId, undefined);
+          summary.characters = await writeDocument(runtime.store.streamDocument(options.jobId), undefined);
           wentTo = 'on stdout instead';
         }
       }

@@ -8,7 +8,6 @@ import {
   SHIPPED_PRICES,
 } from '../functions/core/cost';
 import { addUsage, NO_USAGE } from '../functions/core/job-record';
-import type { ExecutionOutcome } from '../local/offline-runtime';
 
 /**
  * Statuses whose text is kept and written out even though the job did not complete (docs/architecture.md,
@@ -45,27 +44,54 @@ export function shouldWriteDocument(job: JobRecord | undefined): boolean {
   return job !== undefined && TEXT_KEPT_STATUSES.has(job.status);
 }
 
+/** A stored job as the CLI reads it: offline with its configuration, or from `LongformClient` without it. */
+export type StoredJob = JobRecord | Omit<JobRecord, 'config'>;
+
+/** How the job's execution ended (or that it runs): a local outcome, or a described execution. */
+export interface ExecutionState {
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE. */
+  status: string;
+  error?: string;
+  cause?: string;
+}
+
+/** Execution statuses that end an execution without finishing its job. */
+const EXECUTION_ENDED_EARLY = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+
 /**
- * Builds the summary from the stored job and, after a run, the execution outcome. The job may not exist
- * (input refused before anything was written). An execution that failed while its job was still running
- * (retries ran out on a transient error) is reported FAILED: `resume` continues it.
+ * Builds the summary from the stored job and, when known, its execution. The job may not exist (input
+ * refused before anything was written, or not yet stored by a running execution). An execution that
+ * ended early while its job was still running (retries ran out on a transient error, or it was stopped)
+ * is reported with the execution's status: `resume` continues it. Without the job's configuration the
+ * cost is unknown (`null`).
  */
 export function summarize(
   jobId: string,
-  job: JobRecord | undefined,
-  outcome?: ExecutionOutcome,
+  job: StoredJob | undefined,
+  execution?: ExecutionState,
   elapsedMs?: number,
   prices: PriceTable = cliPriceTable(),
 ): JobSummary {
-  const executionFailed = outcome?.status === 'FAILED';
+  const endedEarly = execution !== undefined && EXECUTION_ENDED_EARLY.has(execution.status);
+  const jobOpen = job?.status === 'RUNNING' || job?.status === 'PENDING';
   // A running job has no failure, but may carry the error its state machine is retrying.
   const recorded = job?.failure ?? (job?.status === 'RUNNING' ? job.lastError : undefined);
-  const failure = executionFailed
-    ? { name: outcome.error, message: outcome.cause }
-    : recorded && { name: recorded.name, message: recorded.message };
+  const failure =
+    endedEarly && (jobOpen || !job)
+      ? { name: execution.error, message: execution.cause }
+      : recorded && { name: recorded.name, message: recorded.message };
+  const status = job
+    ? endedEarly && jobOpen
+      ? execution.status
+      : job.status
+    : execution?.status === 'RUNNING'
+      ? 'PENDING'
+      : endedEarly && execution.status !== 'FAILED'
+        ? execution.status
+        : 'FAILED';
   return {
     jobId,
-    status: !job || (executionFailed && job.status === 'RUNNING') ? 'FAILED' : job.status,
+    status,
     rounds: job ? job.nextRound - 1 : 0,
     stopReason: job?.stopReason ?? null,
     strategy: job?.strategy ?? null,
@@ -87,7 +113,8 @@ export function cliPriceTable(env: NodeJS.ProcessEnv = process.env): PriceTable 
   return json === undefined ? SHIPPED_PRICES : parsePriceTable(json, 'LONGFORM_PRICES');
 }
 
-function jobCost(job: JobRecord, prices: PriceTable): number | null {
+function jobCost(job: StoredJob, prices: PriceTable): number | null {
+  if (!('config' in job)) return null;
   const modelPrices = pricesFor(job.config.modelId, prices);
   if (!modelPrices) return null;
   return estimatedCostUsd(job.usage, modelPrices, cachePolicy(job.config)?.ttl);
@@ -105,7 +132,7 @@ export function usageLine(summary: JobSummary): string {
 }
 
 /** The one line a person reads when a job did not complete: status, error name and the reason. */
-export function failureLine(summary: JobSummary): string {
+export function failureLine(summary: Pick<JobSummary, 'jobId' | 'status' | 'error' | 'cause'>): string {
   const reason = summary.error ? `${summary.error}: ${summary.cause ?? ''}`.trim() : 'no reason recorded';
   return `longform: job ${summary.jobId} ${summary.status} (${reason})`;
 }

@@ -1,25 +1,32 @@
-import { Command, Option } from 'commander';
-import type { JobLocationFlags } from './job-command-args';
-import { integer, once, path, text } from './option-values';
-import { addRunOptions, bedrockOption, type RunFlags } from './run-options';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ListFlags } from './commands/list';
+import type { ResultFlags } from './commands/result';
+import type { ResumeFlags } from './commands/resume';
+import type { StartFlags } from './commands/start';
+import type { StatusFlags } from './commands/status';
+import { addJobTargetOptions, type JobTargetFlags } from './job-target';
+import { integer, once, path } from './option-values';
+import { addJobInputOptions, addRunOptions, bedrockOption, type RunFlags } from './run-options';
 
 const EXIT_STATUS = `
 Exit status: 0 when the job completed; 1 when it did not (one line on stderr says why); 2 for a usage error.`;
 
-/** Options of `resume`. */
-export interface ResumeFlags {
-  dataDir: string;
-  out?: string;
-  json?: boolean;
-  bedrock?: 'emulator' | 'aws';
-  maxRounds?: number;
+/** Execution statuses `list --status` filters by, as Step Functions names them. */
+const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+/** `list --status`: one of Step Functions' execution statuses. */
+function executionStatus(value: string): string {
+  if (!EXECUTION_STATUSES.includes(value)) {
+    throw new InvalidArgumentError(`it must be one of ${EXECUTION_STATUSES.join(', ')}.`);
+  }
+  return value;
 }
 
-/** Where a stored job is: an offline data directory or a deployed stack's table. */
-function addJobLocation(command: Command): Command {
-  return command
-    .option('--data-dir <dir>', 'the data directory `run` kept the job in', once(path))
-    .option('--table <name>', "a deployed stack's table (its TableName output)", once(text));
+/** `list --limit`: a whole number from 1. */
+function limit(value: string): number {
+  const count = integer(value);
+  if (count < 1) throw new InvalidArgumentError('it must be 1 or more.');
+  return count;
 }
 
 /**
@@ -49,13 +56,78 @@ export function buildProgram(exit: (code: number) => void): Command {
       exit(await (await import('./commands/run')).runCommand(prompts, flags)),
     );
 
-  program
-    .command('resume')
-    .description('Continue a stored job from its last stored round, on the Bedrock it ran against.')
-    .argument('<JOB_ID>', 'the job id `run` printed')
-    .requiredOption('--data-dir <dir>', 'the data directory `run` kept the job in', once(path))
-    .option('--out <file>', 'write the document to this file instead of stdout', once(path))
-    .option('--max-rounds <n>', 'a higher round limit for a job that stopped at its limit', once(integer))
+  addJobInputOptions(
+    addJobTargetOptions(
+      program
+        .command('start')
+        .description('Start a job on a deployed stack (or serve) and print its job id.')
+        .argument('[PROMPT...]', 'the request (quote it), or use --prompt-file'),
+      false,
+    ),
+  )
+    .option('--watch', 'then watch the job to its end (see watch)')
+    .option('--json', 'print { jobId, executionArn } (and with --watch the events as JSON lines)')
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (prompts: string[], flags: StartFlags) =>
+      exit(await (await import('./commands/start')).startCommand(prompts, flags)),
+    );
+
+  addJobTargetOptions(
+    program
+      .command('watch')
+      .description(
+        'Follow a job to its end: a live line on a terminal, one line per round and retry otherwise; Ctrl-C stops watching, not the job.',
+      )
+      .argument('<JOB_ID>', 'the job id'),
+    false,
+  )
+    .option('--json', 'print each event as one JSON object a line')
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (jobId: string, flags: JobTargetFlags & { json?: boolean }) =>
+      exit(await (await import('./commands/watch')).watchCommand(jobId, flags)),
+    );
+
+  addJobTargetOptions(
+    program
+      .command('status')
+      .description("A job's status, rounds, stop reason, usage and size.")
+      .argument('<JOB_ID>', 'the job id'),
+    true,
+  )
+    .option('--json', 'print one JSON object')
+    .action(async (jobId: string, flags: StatusFlags) =>
+      exit(await (await import('./commands/status')).statusCommand(jobId, flags)),
+    );
+
+  addJobTargetOptions(
+    program
+      .command('result')
+      .description("Write a job's document as stored so far.")
+      .argument('<JOB_ID>', 'the job id'),
+    true,
+  )
+    .option('--out <file>', 'write the document to this file (atomically) instead of stdout', once(path))
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (jobId: string, flags: ResultFlags) =>
+      exit(await (await import('./commands/result')).resultCommand(jobId, flags)),
+    );
+
+  addJobTargetOptions(
+    program
+      .command('resume')
+      .description(
+        'Continue a job that did not complete: on a stack, redrive its execution or start a new one; offline, from its last stored round.',
+      )
+      .argument('<JOB_ID>', 'the job id'),
+    true,
+  )
+    .option('--watch', 'on a stack: then watch the job to its end')
+    .option('--out <file>', 'offline: write the document to this file instead of stdout', once(path))
+    .option(
+      '--max-rounds <n>',
+      'offline: a higher round limit for a job that stopped at its limit',
+      once(integer),
+    )
     .addOption(bedrockOption())
     .option('--json', 'print one JSON summary on stdout')
     .addHelpText('after', EXIT_STATUS)
@@ -63,27 +135,30 @@ export function buildProgram(exit: (code: number) => void): Command {
       exit(await (await import('./commands/resume')).resumeCommand(jobId, flags)),
     );
 
-  addJobLocation(
+  addJobTargetOptions(
     program
-      .command('status')
-      .description("A job's status, rounds, stop reason, usage and size.")
+      .command('stop')
+      .description('Stop a job’s execution; its stored rounds stay, so resume can continue it.')
       .argument('<JOB_ID>', 'the job id'),
+    false,
   )
-    .option('--json', 'print one JSON object')
-    .action(async (jobId: string, flags: JobLocationFlags & { json?: boolean }) =>
-      exit(await (await import('./commands/status')).statusCommand(jobId, flags)),
+    .option('--json', 'print { jobId, stopped }')
+    .action(async (jobId: string, flags: JobTargetFlags & { json?: boolean }) =>
+      exit(await (await import('./commands/stop')).stopCommand(jobId, flags)),
     );
 
-  addJobLocation(
-    program
-      .command('result')
-      .description("Write a job's document as stored so far.")
-      .argument('<JOB_ID>', 'the job id'),
+  addJobTargetOptions(
+    program.command('list').description("A stack's jobs, newest first, with their execution status."),
+    false,
   )
-    .option('--out <file>', 'write the document to this file instead of stdout', once(path))
-    .action(async (jobId: string, flags: JobLocationFlags & { out?: string }) =>
-      exit(await (await import('./commands/result')).resultCommand(jobId, flags)),
-    );
+    .option(
+      '--status <status>',
+      `only jobs whose execution is ${EXECUTION_STATUSES.join(', ')}`,
+      once(executionStatus),
+    )
+    .option('--limit <n>', 'at most this many jobs', once(limit))
+    .option('--json', 'print one JSON array')
+    .action(async (flags: ListFlags) => exit(await (await import('./commands/list')).listCommand(flags)));
 
   program
     .command('serve')

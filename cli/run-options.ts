@@ -15,8 +15,8 @@ export interface RunCommandOptions {
   roundTimeoutSeconds?: number;
 }
 
-/** What commander hands `run` for its options. */
-export interface RunFlags {
+/** What commander hands `run` and `start` for the job input: the prompt, the job's fields and its id. */
+export interface JobInputFlags {
   promptFile?: string;
   system?: string;
   model?: string;
@@ -26,10 +26,14 @@ export interface RunFlags {
   maxRounds?: number;
   stopSequence?: string[];
   temperature?: number;
+  jobId?: string;
+}
+
+/** What commander hands `run` for its options. */
+export interface RunFlags extends JobInputFlags {
   out?: string;
   bedrock?: 'emulator' | 'aws';
   dataDir?: string;
-  jobId?: string;
   json?: boolean;
   roundTimeout?: number;
 }
@@ -62,9 +66,8 @@ export function bedrockOption(): Option {
   );
 }
 
-/** Declares `run`'s options on its command. */
-export function addRunOptions(command: Command): Command {
-  const single = once(text);
+/** Declares the job input's options (prompt file, job fields, job id), shared by `run` and `start`. */
+export function addJobInputOptions(command: Command): Command {
   return command
     .option('--prompt-file <file>', 'read the prompt from a UTF-8 text file', once(path))
     .option(
@@ -95,10 +98,15 @@ export function addRunOptions(command: Command): Command {
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--temperature <x>', 'sampling temperature, 0 to 1', once(decimal))
+    .option('--job-id <id>', 'the job id (default: generated, printed first)', once(text));
+}
+
+/** Declares `run`'s options on its command. */
+export function addRunOptions(command: Command): Command {
+  return addJobInputOptions(command)
     .option('--out <file>', 'write the document to this file (atomically) instead of stdout', once(path))
     .addOption(bedrockOption())
     .option('--data-dir <dir>', 'keep jobs on disk here, so a stopped job can be resumed', once(path))
-    .option('--job-id <id>', 'the job id (default: generated, printed on stderr)', single)
     .option(
       '--round-timeout <seconds>',
       "the round function's timeout, 1 to 900 (default 900): a round commits what the model streamed by then",
@@ -108,8 +116,7 @@ export function addRunOptions(command: Command): Command {
 }
 
 /**
- * Turns `run`'s arguments into an execution input. Only what the user gave goes into the input, so the
- * stack's defaults apply and validation happens where it does for every other client (`Initialize job`).
+ * Turns `run`'s arguments into its options and execution input (see {@link toJobInput}).
  * @param readPromptFile reads `--prompt-file` (injected so this stays pure).
  */
 export function toRunOptions(
@@ -117,14 +124,41 @@ export function toRunOptions(
   flags: RunFlags,
   readPromptFile: (path: string) => string,
 ): RunCommandOptions {
+  return {
+    input: toJobInput('run', prompts, flags, readPromptFile),
+    bedrock: flags.bedrock ?? 'emulator',
+    json: flags.json ?? false,
+    ...(flags.jobId !== undefined ? { jobId: flags.jobId } : {}),
+    ...(flags.out !== undefined ? { out: flags.out } : {}),
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.roundTimeout !== undefined ? { roundTimeoutSeconds: flags.roundTimeout } : {}),
+  };
+}
+
+/**
+ * Turns a command's prompt and job flags into an execution input. Only what the user gave goes into the
+ * input, so the stack's defaults apply and validation happens where it does for every other client
+ * (`Initialize job`).
+ * @param readPromptFile reads `--prompt-file` (injected so this stays pure).
+ * @throws CliUsageError when the prompt is missing or given twice.
+ */
+export function toJobInput(
+  command: string,
+  prompts: string[],
+  flags: JobInputFlags,
+  readPromptFile: (path: string) => string,
+): Record<string, unknown> {
   if (prompts.length > 1) {
-    throw new CliUsageError('run takes one PROMPT argument; quote the prompt, or use --prompt-file FILE');
+    throw new CliUsageError(
+      `${command} takes one PROMPT argument; quote the prompt, or use --prompt-file FILE`,
+    );
   }
   if (prompts.length === 1 && flags.promptFile) {
     throw new CliUsageError('give the prompt either as an argument or with --prompt-file, not both');
   }
   const prompt = flags.promptFile ? readPromptFile(flags.promptFile) : prompts[0];
-  if (prompt === undefined) throw new CliUsageError('run needs a PROMPT argument or --prompt-file FILE');
+  if (prompt === undefined)
+    throw new CliUsageError(`${command} needs a PROMPT argument or --prompt-file FILE`);
 
   const input: Record<string, unknown> = { prompt };
   if (flags.system !== undefined) input.system = flags.system;
@@ -135,15 +169,7 @@ export function toRunOptions(
   if (flags.maxRounds !== undefined) input.maxRounds = flags.maxRounds;
   if (flags.temperature !== undefined) input.temperature = flags.temperature;
   if (flags.stopSequence !== undefined) input.stopSequences = flags.stopSequence;
-  return {
-    input,
-    bedrock: flags.bedrock ?? 'emulator',
-    json: flags.json ?? false,
-    ...(flags.jobId !== undefined ? { jobId: flags.jobId } : {}),
-    ...(flags.out !== undefined ? { out: flags.out } : {}),
-    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
-    ...(flags.roundTimeout !== undefined ? { roundTimeoutSeconds: flags.roundTimeout } : {}),
-  };
+  return input;
 }
 
 /** `--round-timeout`: whole seconds within Lambda's 1 to 900. */

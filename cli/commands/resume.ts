@@ -1,9 +1,49 @@
 import { validateJobId } from '../../functions/core/job-reference';
 import { CliUsageError } from '../cli-usage-error';
-import { checkOutPath } from '../document-output';
+import { checkOutPath, writeStdout } from '../document-output';
 import { announceJob, executeJob, withJsonFailure } from '../execute-job';
-import type { ResumeFlags } from '../program';
+import { type JobTargetFlags, resolveJobTarget, withClient } from '../job-target';
+import { watchJob } from '../watch-job';
 import { CLI_EMULATOR_DOCUMENT_TOKENS } from './run';
+
+/** Options of `resume`: `--out`, `--max-rounds` and `--bedrock` apply offline only, `--watch` on a stack. */
+export interface ResumeFlags extends JobTargetFlags {
+  out?: string;
+  json?: boolean;
+  bedrock?: 'emulator' | 'aws';
+  maxRounds?: number;
+  watch?: boolean;
+}
+
+/**
+ * `longform resume JOB_ID`: continues a job that did not complete. On a deployed stack (or `serve`) the
+ * client redrives its execution when it can, otherwise starts a new one on the stored job; the line says
+ * which (with `--json` `{ jobId, executionArn, redriven }`), and `--watch` then watches it. Offline, see
+ * {@link resumeOffline}. Returns the exit code.
+ */
+export async function resumeCommand(jobIdArgument: string, flags: ResumeFlags): Promise<number> {
+  const target = resolveJobTarget(flags, process.env, true);
+  if (target.kind === 'offline') {
+    if (flags.watch) throw new CliUsageError('--watch applies to a stack; offline, resume shows every round');
+    return resumeOffline(jobIdArgument, { ...flags, dataDir: target.dataDir });
+  }
+  const offlineOnly = (['out', 'maxRounds', 'bedrock'] as const).find((flag) => flags[flag] !== undefined);
+  if (offlineOnly) {
+    const name = { out: '--out', maxRounds: '--max-rounds', bedrock: '--bedrock' }[offlineOnly];
+    throw new CliUsageError(`${name} applies to offline jobs only (--data-dir DIR)`);
+  }
+  const jobId = validateJobId(jobIdArgument);
+  const json = flags.json ?? false;
+  return withClient(target, async (client) => {
+    const resumed = await client.resume(jobId);
+    if (json) await writeStdout(`${JSON.stringify(resumed)}\n`);
+    process.stderr.write(
+      `longform: job ${jobId}: ${resumed.redriven ? 'redrove its execution' : 'started a new execution on its stored rounds'} ` +
+        `${resumed.executionArn}${flags.watch ? '' : `; follow it with: longform watch ${jobId}`}\n`,
+    );
+    return flags.watch ? watchJob(client, jobId, json) : 0;
+  });
+}
 
 /**
  * `longform resume JOB_ID --data-dir DIR`: continues a stored job from its last stored round, after a crash
@@ -11,7 +51,10 @@ import { CLI_EMULATOR_DOCUMENT_TOKENS } from './run';
  * ran against. With `--max-rounds N` a job that stopped at its round limit goes on to N rounds, without
  * paying again for the rounds it has. Returns the exit code.
  */
-export async function resumeCommand(jobIdArgument: string, flags: ResumeFlags): Promise<number> {
+async function resumeOffline(
+  jobIdArgument: string,
+  flags: ResumeFlags & { dataDir: string },
+): Promise<number> {
   const jobId = validateJobId(jobIdArgument);
   if (flags.out !== undefined) checkOutPath(flags.out);
   announceJob('resuming', jobId, flags.dataDir);

@@ -10,7 +10,7 @@ import { type RunFlags, toRunOptions } from '../run-options';
 export const CLI_EMULATOR_DOCUMENT_TOKENS = 6000;
 
 /** Reads `--prompt-file` as UTF-8 text: binary or invalid UTF-8 is refused rather than silently altered. */
-function readPromptFile(path: string): string {
+export function readPromptFile(path: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -28,15 +28,18 @@ function readPromptFile(path: string): string {
   }
 }
 
+/** A job id for a job started without `--job-id`: when it started, and unique. */
+export function newJobId(): string {
+  return `job-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+}
+
 /**
  * `longform run`: runs a job start to finish on the offline workflow. Returns the exit code. The job input
  * goes to the workflow as given (a `--model` too), so `Initialize job` validates every field alike.
  */
 export async function runCommand(prompts: string[], flags: RunFlags): Promise<number> {
   const options = toRunOptions(prompts, flags, readPromptFile);
-  const jobId = validateJobId(
-    options.jobId ?? `job-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
-  );
+  const jobId = validateJobId(options.jobId ?? newJobId());
   if (options.out !== undefined) checkOutPath(options.out);
   announceJob('starting', jobId, options.dataDir);
   return withJsonFailure(jobId, options.json, async () => {

@@ -61,3 +61,31 @@ describe('summarize usage and cost', () => {
     expect(usageLine(unknown)).toMatch(/cost unknown$/);
   });
 });
+
+describe('summarize with the job’s execution', () => {
+  const running = job('us.anthropic.claude-sonnet-4-6');
+
+  it('reports an execution that ended while its job was open with the execution’s status and error', () => {
+    expect(summarize('j1', running, { status: 'ABORTED' })).toMatchObject({ status: 'ABORTED' });
+    expect(
+      summarize('j1', running, { status: 'FAILED', error: 'States.Timeout', cause: 'too slow' }),
+    ).toMatchObject({ status: 'FAILED', error: 'States.Timeout', cause: 'too slow' });
+    expect(summarize('j1', running, { status: 'RUNNING' })).toMatchObject({ status: 'RUNNING' });
+    const finished = { ...running, status: 'COMPLETED' as const };
+    expect(summarize('j1', finished, { status: 'SUCCEEDED' })).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('reports a job its running execution has not stored yet as PENDING, and one never stored as FAILED', () => {
+    expect(summarize('j1', undefined, { status: 'RUNNING' })).toMatchObject({ status: 'PENDING', rounds: 0 });
+    expect(
+      summarize('j1', undefined, { status: 'FAILED', error: 'InvalidInputError', cause: 'no prompt' }),
+    ).toMatchObject({ status: 'FAILED', error: 'InvalidInputError', cause: 'no prompt' });
+  });
+
+  it('has no cost for a job read without its configuration (LongformClient.status)', () => {
+    const { config: _config, ...record } = running;
+    expect(
+      summarize('j1', record, { status: 'RUNNING' }, undefined, cliPriceTable({})).estimatedCostUsd,
+    ).toBeNull();
+  });
+});

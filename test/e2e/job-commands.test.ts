@@ -1,17 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJob } from '../../functions/workflow/start-job';
+import { describe, expect, it } from 'vitest';
 import { targetDocument } from '../../local/bedrock-emulator';
 import { runCli as longform } from '../../scenarios/cli-process';
-import {
-  driveJob,
-  type LocalServices,
-  startLocalServices,
-  TEST_DEFAULTS,
-  TEST_TABLE,
-} from '../../scenarios/local-services';
 
 describe('status and result of offline jobs (--data-dir)', () => {
   it('report a finished job and write back exactly the document run produced', async () => {
@@ -46,33 +38,5 @@ describe('status and result of offline jobs (--data-dir)', () => {
     const missing = await longform(['status', 'no-such-job', '--data-dir', dataDir]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toMatch(/no job no-such-job/);
-  });
-});
-
-describe('status and result of a deployed stack’s jobs (--table)', () => {
-  let services: LocalServices;
-  beforeAll(async () => {
-    services = await startLocalServices();
-  });
-  afterAll(async () => {
-    await services.stop();
-  });
-
-  it('read the table through the standard AWS SDK configuration', async () => {
-    const prompt = 'Written by the deployed workflow [emulator:tokens=500]';
-    await startJob(services.store, TEST_DEFAULTS, 'deployed-1', { prompt, maxTokensPerRound: 120 });
-    await driveJob(services.store, services.callModel, 'deployed-1');
-    // The SDK's own variables point the CLI at the "deployed" table: no code path special to tests.
-    const env = { AWS_ENDPOINT_URL_DYNAMODB: services.dynamo.endpoint, AWS_REGION: 'us-east-1' };
-
-    const status = await longform(['status', 'deployed-1', '--table', TEST_TABLE], env);
-    expect(status.exitCode).toBe(0);
-    expect(status.stdout).toMatch(
-      /^deployed-1: COMPLETED\n {2}rounds \d+, stop reason end_turn, strategy prefill\n/,
-    );
-
-    const result = await longform(['result', 'deployed-1', '--table', TEST_TABLE], env);
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout).toBe(targetDocument({ prompt }));
   });
 });
