@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -425,8 +425,14 @@ async function save(served: Served): Promise<void> {
   );
 }
 
+/**
+ * An execution's history file: named by the execution, or, for a name too long for a file name (80
+ * characters can be 320 bytes), by its hash after a `#`, which no execution name has.
+ */
 function historyFile(served: Served, name: string): string {
-  return join(served.historyFolder as string, `${name}.jsonl`);
+  const file =
+    Buffer.byteLength(name, 'utf8') <= 200 ? name : `#${createHash('sha256').update(name).digest('hex')}`;
+  return join(served.historyFolder as string, `${file}.jsonl`);
 }
 
 /** Refuses a malformed state machine ARN (InvalidArn) and any but this one (StateMachineDoesNotExist). */
