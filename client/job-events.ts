@@ -9,7 +9,10 @@ export interface RoundEvent {
   stopReason: string;
   outputTokens: number;
   usage: Usage;
-  /** Characters (code points) the round added to the document. */
+  /**
+   * How many characters the document grew by with this round (what the round's text added, less any
+   * trailing white space of the text before it that the join trimmed), so the rounds' sum is the document.
+   */
   roundCharacters: number;
   /** The document's length after the round. */
   documentCharacters: number;

@@ -1,24 +1,40 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   type ExecutionStatus,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
+  RedriveExecutionCommand,
   SFNClient,
   type SFNClientConfig,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord, JobStore } from '../functions/adapters/job-store';
-import { JobNotFoundError } from '../functions/core/errors';
+import { InvalidInputError, JobNotFoundError } from '../functions/core/errors';
+import type { JobDefaults } from '../functions/core/job-config';
+import { NO_USAGE } from '../functions/core/job-record';
+import { jobIdOfExecution, validateJobId } from '../functions/core/job-reference';
 import { createDynamoDbClient, createJobStore } from '../functions/handlers/shared/clients';
-import type { JobEvent } from './job-events';
+import { committedRounds } from './committed-rounds';
+import { endedAtFailState, HistoryDecoder } from './execution-history';
+import { prepareExecutionInput } from './execution-input';
+import type { JobEvent, RoundEvent } from './job-events';
+import { planResume } from './resume-plan';
+import { readStackOutputs } from './stack-outputs';
 
 export type { FinishedEvent, JobEvent, RetryEvent, RoundEvent, Usage } from './job-events';
+export { JobAlreadyCompletedError, JobNotResumableError } from './resume-plan';
+export { StackOutputMissingError } from './stack-outputs';
 
 /** Where a Longform stack is, and how to reach it (standard SDK config; endpoints also from `AWS_ENDPOINT_URL_*`). */
 export interface LongformClientOptions {
@@ -28,6 +44,11 @@ export interface LongformClientOptions {
   tableName: string;
   sfn?: SFNClientConfig;
   dynamodb?: DynamoDBClientConfig;
+  /**
+   * The stack's job defaults, for inputs over 256 KiB that the client stores itself (see
+   * `storedJobDefaults`): without them such an input must name modelId, maxTokensPerRound and maxRounds.
+   */
+  jobDefaults?: JobDefaults;
 }
 
 /** The job input `start` sends (docs/architecture.md, Execution input), with an optional job id. */
@@ -39,9 +60,10 @@ export interface StartedJob {
   executionArn: string;
 }
 
-/** A job's execution and, once `Initialize job` has stored it, its record. */
+/** A job's latest execution and, once `Initialize job` (or the client) has stored it, its record. */
 export interface JobStatus {
   jobId: string;
+  /** The execution that ran the job most recently: the job id's, or a resume's. */
   executionArn: string;
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE; absent when no execution has that name. */
   executionStatus?: string;
@@ -51,10 +73,12 @@ export interface JobStatus {
   job?: Omit<JobRecord, 'config'>;
 }
 
-/** A job as `list` gives it. */
+/** A job as `list` gives it: the job and its latest execution. */
 export interface ListedJob {
   jobId: string;
   executionStatus: string;
+  /** The execution's name: the job id, or a resume's `<job id>-resume-<n>`. */
+  executionName: string;
 }
 
 /** A resumed job: the execution that continues it, and whether that was a redrive of its last one. */
@@ -78,86 +102,178 @@ export interface StackClientOptions {
   sfn?: SFNClientConfig;
   dynamodb?: DynamoDBClientConfig;
   cloudformation?: CloudFormationClientConfig;
+  jobDefaults?: JobDefaults;
 }
 
-/** Reads jobs only: the TTL a store stamps on writes does not matter to it. */
-const READ_ONLY_TTL_SECONDS = 86_400;
+/**
+ * TTL a client's writes stamp (a job it stores, a resume's execution name). Every later write by the
+ * stack's steps stamps the stack's own TTL, and the first comes moments later (`Initialize job`).
+ */
+const CLIENT_TTL_SECONDS = 86_400;
+
+/** History events read per request; the watch reads newest first and stops at what it has seen. */
+const HISTORY_PAGE_SIZE = 100;
+
+/** Resumed executions' names end so; `list` looks up which job such an execution ran. */
+const RESUMED_EXECUTION = /-resume-\d+$/;
 
 /**
- * Starts and reads Longform jobs of a deployed stack or of `longform serve`, through the Step Functions
- * and DynamoDB APIs alone: the same code for both, told apart only by endpoints.
+ * Starts, watches and reads Longform jobs of a deployed stack or of `longform serve`, through the Step
+ * Functions and DynamoDB APIs alone: the same code for both, told apart only by endpoints.
  */
 export class LongformClient {
   private readonly sfn: SFNClient;
+  private readonly documents: DynamoDBDocumentClient;
   private readonly store: JobStore;
   private readonly destroyTable: () => void;
 
   constructor(private readonly options: LongformClientOptions) {
     this.sfn = new SFNClient(options.sfn ?? {});
     const table = createDynamoDbClient(options.dynamodb ?? {});
+    this.documents = DynamoDBDocumentClient.from(table);
     this.store = createJobStore(table, {
       tableName: options.tableName,
-      jobTtlSeconds: READ_ONLY_TTL_SECONDS,
+      jobTtlSeconds: CLIENT_TTL_SECONDS,
     });
     this.destroyTable = () => table.destroy();
   }
 
-  /** A client of the stack `stackName`, from its StateMachineArn and TableName outputs (DescribeStacks). */
+  /**
+   * A client of the deployed stack `stackName`, from its `StateMachineArn` and `TableName` outputs
+   * (CloudFormation DescribeStacks; the only call to another AWS service, made once).
+   * @throws StackOutputMissingError when the stack lacks one of them.
+   */
   static async fromStack(stackName: string, options: StackClientOptions = {}): Promise<LongformClient> {
-    void stackName;
-    void options;
-    throw new Error('fromStack is being built');
+    const { cloudformation, ...rest } = options;
+    return new LongformClient({ ...(await readStackOutputs(stackName, cloudformation)), ...rest });
   }
 
   /**
-   * Starts the job as an execution named by its job id (a new one when absent). Idempotent on the job
-   * id: starting a job that was started with the same input returns that execution.
-   * @throws ExecutionAlreadyExists when the job id was started with another input.
+   * Starts the job as an execution named by its job id (a new one when absent). An input over the
+   * execution input limit is validated and stored first, and the execution gets `{ "jobId" }`.
+   * Idempotent on the job id: starting a job again with the same input returns its execution.
+   * @throws InvalidInputError for invalid input, or when the job id was started with another input.
    */
   async start(request: StartJobInput): Promise<StartedJob> {
     const { jobId = randomUUID(), ...input } = request;
-    const body = JSON.stringify(input);
+    validateJobId(jobId);
+    const executionInput = await prepareExecutionInput(this.store, this.options.jobDefaults, jobId, input);
     try {
       const { executionArn } = await this.sfn.send(
         new StartExecutionCommand({
           stateMachineArn: this.options.stateMachineArn,
           name: jobId,
-          input: body,
+          input: JSON.stringify(executionInput),
         }),
       );
       return { jobId, executionArn: executionArn as string };
     } catch (error) {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
-      const executionArn = this.executionArn(jobId);
-      const existing = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (existing.input === undefined || !isDeepStrictEqual(JSON.parse(existing.input), input)) throw error;
-      return { jobId, executionArn };
+      const existing = await this.describe(jobId);
+      if (existing?.input === undefined || !isDeepStrictEqual(JSON.parse(existing.input), executionInput)) {
+        throw new InvalidInputError(
+          'jobId',
+          `Job ${jobId} already exists with a different input; start the new job under another job id`,
+        );
+      }
+      // The same job: report the execution that runs it now (a resume's, if it was resumed).
+      const job = await this.store.getJob(jobId);
+      return { jobId, executionArn: this.executionArn(job?.executionName ?? jobId) };
     }
   }
 
   /**
-   * The job's execution status and stored record (without its prompt).
+   * The job's latest execution (the one META names, else the job id's) and its stored record, without
+   * its prompt.
    * @throws JobNotFoundError when neither an execution nor a job has that id.
    */
   async status(jobId: string): Promise<JobStatus> {
-    const executionArn = this.executionArn(jobId);
-    const [execution, job] = await Promise.all([
-      this.sfn.send(new DescribeExecutionCommand({ executionArn })).catch((error: unknown) => {
-        if (error instanceof ExecutionDoesNotExist) return undefined;
-        throw error;
-      }),
-      this.store.getJob(jobId),
-    ]);
+    const job = await this.store.getJob(jobId);
+    const executionName = job?.executionName ?? jobId;
+    const execution = await this.describe(executionName);
     if (!execution && !job) throw new JobNotFoundError(`no execution or job has the id ${jobId}`);
     const { config: _prompt, ...record } = job ?? { config: undefined };
     return {
       jobId,
-      executionArn,
+      executionArn: this.executionArn(executionName),
       ...(execution?.status ? { executionStatus: execution.status } : {}),
       ...(execution?.error ? { error: execution.error } : {}),
       ...(execution?.cause ? { cause: execution.cause } : {}),
       ...(job ? { job: record as Omit<JobRecord, 'config'> } : {}),
     };
+  }
+
+  /**
+   * The job's progress as it happens, from its execution history and its stored rounds: every round once
+   * and in order (from round 1, whenever the watch starts), the failed attempts the state machine
+   * retried, then one `finished` event. A redriven execution's history goes on; when the execution ends
+   * and the job has moved to another (a resume), the watch follows it.
+   * @throws JobNotFoundError when the job has no execution.
+   */
+  async *watch(jobId: string, options: WatchOptions = {}): AsyncGenerator<JobEvent> {
+    const { pollIntervalMs = 1000, signal } = options;
+    let executionName = (await this.store.getJob(jobId))?.executionName ?? jobId;
+    let decoder = new HistoryDecoder();
+    let last = { round: 0, documentCharacters: 0 };
+    const roundsThrough = async function* (
+      this: LongformClient,
+      through = Number.POSITIVE_INFINITY,
+    ): AsyncGenerator<RoundEvent> {
+      const { round: after, documentCharacters } = last;
+      const { tableName } = this.options;
+      for await (const round of committedRounds(
+        this.documents,
+        tableName,
+        jobId,
+        after + 1,
+        through,
+        documentCharacters,
+      )) {
+        last = round;
+        yield round;
+      }
+    }.bind(this);
+
+    while (!signal?.aborted) {
+      const events = await this.historyAfter(executionName, decoder.lastEventId).catch((error: unknown) => {
+        if (error instanceof ExecutionDoesNotExist) {
+          throw new JobNotFoundError(`no execution ${executionName} runs job ${jobId}`);
+        }
+        throw error;
+      });
+      for (const item of decoder.decode(events)) {
+        if (item.type === 'committed') yield* roundsThrough(item.round);
+        else {
+          if (item.round !== undefined) yield* roundsThrough(item.round - 1);
+          yield item;
+        }
+      }
+      const end = decoder.ended;
+      if (end) {
+        const job = await this.store.getJob(jobId);
+        const current = job?.executionName ?? jobId;
+        if (current !== executionName) {
+          executionName = current;
+          decoder = new HistoryDecoder();
+          continue;
+        }
+        yield* roundsThrough();
+        yield {
+          type: 'finished',
+          ...end,
+          ...(job ? { jobStatus: job.status } : {}),
+          rounds: job ? job.nextRound - 1 : 0,
+          documentCharacters: job?.documentCharacters ?? 0,
+          usage: job?.usage ?? { ...NO_USAGE },
+        };
+        return;
+      }
+      try {
+        await sleep(pollIntervalMs, undefined, signal ? { signal } : {});
+      } catch {
+        return; // aborted
+      }
+    }
   }
 
   /**
@@ -171,30 +287,74 @@ export class LongformClient {
   }
 
   /**
-   * The job's progress as it happens: every round once and in order, the retried failures of its steps,
-   * then one `finished` event, following the job across redrives and resumes.
+   * Continues a job that did not complete: RedriveExecution of its latest execution when Step Functions
+   * allows it and it did not end at a Fail state (a redrive re-runs the step that failed); otherwise a
+   * new execution `<job id>-resume-<n>` with input `{ "jobId" }`, whose `Initialize job` reopens the job
+   * (see `planResume`).
+   * @throws JobAlreadyCompletedError, JobNotResumableError (running, or ended for good), JobNotFoundError.
    */
-  // biome-ignore lint/correctness/useYield: being built
-  async *watch(jobId: string, options: WatchOptions = {}): AsyncGenerator<JobEvent> {
-    void jobId;
-    void options;
-    throw new Error('watch is being built');
-  }
-
-  /** Continues a job that did not complete: RedriveExecution when possible, otherwise a new execution. */
   async resume(jobId: string): Promise<ResumedJob> {
-    void jobId;
-    throw new Error('resume is being built');
+    const job = await this.store.getJob(jobId);
+    const executionName = job?.executionName ?? jobId;
+    const execution = await this.describe(executionName);
+    if (!execution && !job) throw new JobNotFoundError(`no execution or job has the id ${jobId}`);
+    const executionArn = this.executionArn(executionName);
+    const failedAtFailState =
+      execution?.status === 'FAILED' && endedAtFailState(await this.latestEvents(executionArn));
+    const plan = planResume(
+      {
+        jobId,
+        executionName,
+        failedAtFailState,
+        ...(job ? { jobStatus: job.status } : {}),
+        ...(execution?.status ? { executionStatus: execution.status } : {}),
+        ...(execution?.stopDate ? { stopDate: execution.stopDate } : {}),
+        ...(execution?.redriveStatus ? { redriveStatus: execution.redriveStatus } : {}),
+      },
+      new Date(),
+    );
+    if (plan.action === 'redrive') {
+      await this.sfn.send(new RedriveExecutionCommand({ executionArn }));
+      return { jobId, executionArn, redriven: true };
+    }
+    // Named on the job before it starts, so a watcher follows at once (Initialize would stamp it too).
+    if (plan.executionName !== executionName) await this.store.stampExecution(jobId, plan.executionName);
+    const input = JSON.stringify({ jobId });
+    try {
+      const started = await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.options.stateMachineArn,
+          name: plan.executionName,
+          input,
+        }),
+      );
+      return { jobId, executionArn: started.executionArn as string, redriven: false };
+    } catch (error) {
+      // Another client resumed the job with the same name a moment ago: that execution is the resume.
+      if (
+        error instanceof ExecutionAlreadyExists &&
+        (await this.describe(plan.executionName))?.input === input
+      ) {
+        return { jobId, executionArn: this.executionArn(plan.executionName), redriven: false };
+      }
+      throw error;
+    }
   }
 
-  /** Stops the job's execution (StopExecution); the stored rounds stay, and a stopped job is ABORTED. */
+  /** Stops the job's latest execution (StopExecution); the stored rounds stay, and a stopped job is ABORTED. */
   async stop(jobId: string): Promise<void> {
-    await this.sfn.send(new StopExecutionCommand({ executionArn: this.executionArn(jobId) }));
+    const job = await this.store.getJob(jobId);
+    await this.sfn.send(
+      new StopExecutionCommand({ executionArn: this.executionArn(job?.executionName ?? jobId) }),
+    );
   }
 
-  /** The state machine's jobs, newest first: their ids and execution statuses, `limit` of them at most. */
+  /**
+   * The state machine's jobs, newest first, each once with its latest execution's status: `limit` of
+   * them at most.
+   */
   async list(options: { status?: ExecutionStatus; limit?: number } = {}): Promise<ListedJob[]> {
-    const jobs: ListedJob[] = [];
+    const jobs = new Map<string, ListedJob>();
     let nextToken: string | undefined;
     do {
       const page = await this.sfn.send(
@@ -206,11 +366,17 @@ export class LongformClient {
         }),
       );
       for (const execution of page.executions ?? []) {
-        jobs.push({ jobId: execution.name as string, executionStatus: execution.status as string });
+        const executionName = execution.name as string;
+        // A resumed execution has its own name; its input says which job it ran.
+        const jobId = RESUMED_EXECUTION.test(executionName)
+          ? jobIdOfExecution(executionName, (await this.describe(executionName))?.input)
+          : executionName;
+        if (jobs.has(jobId) || (options.limit !== undefined && jobs.size >= options.limit)) continue;
+        jobs.set(jobId, { jobId, executionStatus: execution.status as string, executionName });
       }
       nextToken = page.nextToken;
-    } while (nextToken && (options.limit === undefined || jobs.length < options.limit));
-    return options.limit === undefined ? jobs : jobs.slice(0, options.limit);
+    } while (nextToken && (options.limit === undefined || jobs.size < options.limit));
+    return [...jobs.values()];
   }
 
   /** Closes the SDK clients. */
@@ -219,8 +385,53 @@ export class LongformClient {
     this.destroyTable();
   }
 
+  /** The execution's description, `undefined` when no execution has the name. */
+  private async describe(executionName: string): Promise<DescribeExecutionCommandOutput | undefined> {
+    try {
+      return await this.sfn.send(
+        new DescribeExecutionCommand({ executionArn: this.executionArn(executionName) }),
+      );
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw error;
+    }
+  }
+
+  /** The newest events of an execution's history, newest first (one page). */
+  private async latestEvents(executionArn: string): Promise<HistoryEvent[]> {
+    const page = await this.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 20 }),
+    );
+    return page.events ?? [];
+  }
+
+  /**
+   * The events of an execution's history after event `afterId`, oldest first: read newest first, page
+   * by page, until a page reaches what was read before, so a poll of a long history reads one page.
+   */
+  private async historyAfter(executionName: string, afterId: number): Promise<HistoryEvent[]> {
+    const found: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn: this.executionArn(executionName),
+          reverseOrder: true,
+          maxResults: HISTORY_PAGE_SIZE,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
+      const events = page.events ?? [];
+      found.push(...events.filter((event) => (event.id ?? 0) > afterId));
+      if (events.some((event) => (event.id ?? 0) <= afterId)) break;
+      nextToken = page.nextToken;
+    } while (nextToken);
+    // Oldest first; an endpoint whose pages shift as events arrive may repeat one, which the decoder skips.
+    return found.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  }
+
   /** Step Functions names an execution `arn:...:execution:<state machine name>:<execution name>`. */
-  private executionArn(jobId: string): string {
-    return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}`;
+  private executionArn(executionName: string): string {
+    return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
   }
 }

@@ -61,6 +61,8 @@ export class FailedExecutionRecorder extends Construct {
     });
 
     const jobId = EventField.fromPath('$.detail.name');
+    // The execution input as JSON text: a resumed job's execution has another name and input `{ "jobId" }`.
+    const input = EventField.fromPath('$.detail.input');
     const ends = [
       {
         status: 'FAILED',
@@ -79,7 +81,11 @@ export class FailedExecutionRecorder extends Construct {
         },
         targets: [
           new LambdaFunction(props.recordFailure, {
-            event: RuleTargetInput.fromObject({ jobId, failure: { Error: end.error, Cause: end.cause } }),
+            event: RuleTargetInput.fromObject({
+              jobId,
+              failure: { Error: end.error, Cause: end.cause },
+              input,
+            }),
             retryAttempts: 8,
             maxEventAge: MAX_EVENT_AGE,
             deadLetterQueue: this.deadLetterQueue,

@@ -87,9 +87,11 @@ export function workflowDefinition(scope: Construct, functions: Record<StepKey, 
     causePath: '$.cause',
   });
 
+  // The input tells a resumed job's execution (another name, input `{ "jobId" }`) which job it ran.
   const recordFailure = lambdaStep(scope, 'recordFailure', functions.recordFailure, {
     jobId,
     failure: JsonPath.objectAt('$'),
+    input: JsonPath.executionInput,
   }).addRetry(SERVICE_RETRY);
   const jobFailed = new Fail(scope, 'Job failed', {
     comment: 'An error that retries could not fix; the job is marked FAILED.',

@@ -44,6 +44,28 @@ export function parseJobReference(input: unknown): { jobId: string } | undefined
 }
 
 /**
+ * The job an execution ran: the one its input refers to (`{ "jobId" }`: a client-stored or resumed job,
+ * whose execution may have another name), else the one named by the execution. The input may come as
+ * JSON text, as the Step Functions status-change event carries it; one that cannot be read, or whose
+ * job id is invalid, names no other job.
+ */
+export function jobIdOfExecution(executionName: string, input: unknown): string {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      return executionName;
+    }
+  }
+  try {
+    return parseJobReference(value)?.jobId ?? executionName;
+  } catch {
+    return executionName;
+  }
+}
+
+/**
  * Starting a job id that is taken is idempotent only with the same input: the same job again. Any
  * other input under that id is refused, so a job never silently continues with someone else's prompt.
  * @throws InvalidInputError naming `jobId`.

@@ -1,6 +1,7 @@
 import type { JobStore } from '../adapters/job-store';
 import { InvalidInputError, JobNotFoundError } from '../core/errors';
 import type { JobDefaults } from '../core/job-config';
+import { parseJobInput } from '../core/job-input';
 import { parseJobReference } from '../core/job-reference';
 import { storeNewJob } from './store-new-job';
 
@@ -28,7 +29,14 @@ export async function startJob(
     if (!job) {
       throw new JobNotFoundError(`No stored job ${reference.jobId}; store it before starting its execution`);
     }
-    if (job.status === 'PENDING') await store.startJob(job.jobId);
+    // A resumed job's new execution has its own name; the first execution is named by the job id.
+    if (executionName !== (job.executionName ?? job.jobId))
+      await store.stampExecution(job.jobId, executionName);
+    if (job.status === 'PENDING') {
+      // A client stored it, validated without the stack's bounds (allowed models, round-size limit).
+      parseJobInput(job.config, defaults);
+      await store.startJob(job.jobId);
+    }
     if (job.status === 'FAILED') await store.reopenJob(job.jobId);
     return { jobId: job.jobId, nextRound: job.nextRound };
   }

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../../client/execution-input';
+import {
+  MAX_INLINE_INPUT_BYTES,
+  prepareExecutionInput,
+  storedJobDefaults,
+} from '../../client/execution-input';
 import { InvalidInputError } from '../../functions/core/errors';
 import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../../scenarios/local-services';
 
@@ -51,5 +55,19 @@ describe('prepareExecutionInput', () => {
     });
     await expect(attempt).rejects.toMatchObject({ name: 'InvalidInputError', field: 'maxRounds' });
     expect(await services.store.getJob('stored-3')).toBeUndefined();
+  });
+});
+
+describe('storedJobDefaults', () => {
+  it("is the client's jobDefaults when given", () => {
+    expect(storedJobDefaults({ prompt: 'p' }, TEST_DEFAULTS)).toBe(TEST_DEFAULTS);
+  });
+
+  it('without them, asks for every field the stack would default, naming the first missing', () => {
+    expect(() => storedJobDefaults({ prompt: 'p', modelId: 'm' }, undefined)).toThrow(
+      expect.objectContaining({ name: 'InvalidInputError', field: 'maxTokensPerRound' }),
+    );
+    const given = { prompt: 'p', modelId: 'm', maxTokensPerRound: 100, maxRounds: 5 };
+    expect(storedJobDefaults(given, undefined).allowedModelIds).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { ExecutionAlreadyExists } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../client/job-events';
 import { LongformClient } from '../../client/longform-client';
 import { targetDocument } from '../../local/bedrock-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/local-dynamodb';
@@ -14,18 +14,22 @@ import {
 let runtime: OfflineRuntime;
 let server: StepFunctionsServer;
 let client: LongformClient;
+let newClient: () => LongformClient;
 
 beforeAll(async () => {
   runtime = await OfflineRuntime.start({ retryIntervalMs: 1 });
   server = await startStepFunctionsServer(runtime);
   const endpoints = await servedEndpoints(runtime, server);
   const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  client = new LongformClient({
-    stateMachineArn: LOCAL_STATE_MACHINE_ARN,
-    tableName: LOCAL_TABLE_NAME,
-    sfn: { ...local, endpoint: server.url },
-    dynamodb: { ...local, endpoint: endpoints.dynamodb },
-  });
+  newClient = () =>
+    new LongformClient({
+      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      tableName: LOCAL_TABLE_NAME,
+      sfn: { ...local, endpoint: server.url },
+      dynamodb: { ...local, endpoint: endpoints.dynamodb },
+      jobDefaults: runtime.defaults,
+    });
+  client = newClient();
 });
 
 afterAll(async () => {
@@ -34,35 +38,167 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
+/** Every event of a watch, to its end. */
+async function watchAll(jobId: string): Promise<JobEvent[]> {
+  const events: JobEvent[] = [];
+  for await (const event of client.watch(jobId, { pollIntervalMs: 10 })) events.push(event);
+  return events;
+}
+
+async function documentOf(jobId: string): Promise<string> {
+  let document = '';
+  for await (const piece of client.result(jobId)) document += piece;
+  return document;
+}
+
+/** The rounds of a watch are 1..n, each once and in order, and its last event is the one `finished`. */
+function expectWellFormed(events: JobEvent[]): void {
+  const rounds = events.filter((event) => event.type === 'round').map((event) => event.round);
+  expect(rounds).toEqual(rounds.map((_, index) => index + 1));
+  expect(events.filter((event) => event.type === 'finished')).toHaveLength(1);
+  expect(events.at(-1)?.type).toBe('finished');
+}
+
 describe('LongformClient against the Step Functions endpoint of serve', () => {
   it('starts a job idempotently on its id, reports its status and streams its document', async () => {
     const input = { prompt: 'From the client [emulator:tokens=500]', maxTokensPerRound: 100 };
     const started = await client.start({ ...input, jobId: 'client-job' });
     expect(await client.start({ ...input, jobId: 'client-job' })).toEqual(started);
-    await expect(client.start({ prompt: 'another', jobId: 'client-job' })).rejects.toBeInstanceOf(
-      ExecutionAlreadyExists,
-    );
+    await expect(client.start({ prompt: 'another', jobId: 'client-job' })).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      field: 'jobId',
+    });
 
-    let status = await client.status('client-job');
-    while (status.executionStatus === 'RUNNING') {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      status = await client.status('client-job');
-    }
+    const events = await watchAll('client-job');
+    expectWellFormed(events);
+    const status = await client.status('client-job');
     expect(status).toMatchObject({ executionStatus: 'SUCCEEDED', job: { status: 'COMPLETED' } });
-    expect(status.job?.nextRound).toBeGreaterThan(2);
+    expect(events.at(-1)).toMatchObject({
+      type: 'finished',
+      executionStatus: 'SUCCEEDED',
+      jobStatus: 'COMPLETED',
+      rounds: (status.job?.nextRound ?? 0) - 1,
+      documentCharacters: status.job?.documentCharacters,
+      usage: status.job?.usage,
+    });
     expect(JSON.stringify(status)).not.toContain('From the client');
-    // Closed, the same start is still the same job.
+    // Closed, the same start is still the same job; a completed job is not resumed.
     expect(await client.start({ ...input, jobId: 'client-job' })).toEqual(started);
-
-    let document = '';
-    for await (const piece of client.result('client-job')) document += piece;
-    expect(document).toBe(targetDocument(input));
+    await expect(client.resume('client-job')).rejects.toMatchObject({ name: 'JobAlreadyCompletedError' });
+    expect(await documentOf('client-job')).toBe(targetDocument(input));
   });
 
-  it('gives two clients starting the same job id at once the same execution', async () => {
-    const input = { prompt: 'Twice at once [emulator:tokens=200]', jobId: 'raced-job' };
-    const [first, second] = await Promise.all([client.start(input), client.start(input)]);
+  it('stores a prompt over the execution input limit first, also for two clients at once: one job, its exact document', async () => {
+    const input = {
+      prompt: `${'Tide pools hold more life than any other shore. '.repeat(6000)}[emulator:tokens=300]`,
+      maxTokensPerRound: 150,
+    };
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeGreaterThan(256 * 1024);
+    const other = newClient();
+    const [first, second] = await Promise.all([
+      client.start({ ...input, jobId: 'stored-job' }),
+      other.start({ ...input, jobId: 'stored-job' }),
+    ]);
+    other.destroy();
     expect(second).toEqual(first);
+    await expect(
+      client.start({ ...input, prompt: `${input.prompt} `, jobId: 'stored-job' }),
+    ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'jobId' });
+    const events = await watchAll('stored-job');
+    expectWellFormed(events);
+    expect(events.at(-1)).toMatchObject({ executionStatus: 'SUCCEEDED', jobStatus: 'COMPLETED' });
+    expect(await documentOf('stored-job')).toBe(targetDocument(input));
+  });
+
+  it('watches every round once and in order, a retry with its error name, then the end', async () => {
+    // The second model request (round 2's first attempt) is throttled.
+    runtime.emulator?.setFaults({ plan: (index) => (index === 1 ? 'throttle' : undefined) });
+    try {
+      await client.start({
+        prompt: 'Watched [emulator:tokens=400]',
+        maxTokensPerRound: 100,
+        jobId: 'watched',
+      });
+      const events = await watchAll('watched');
+      expectWellFormed(events);
+      const retry = events.findIndex((event) => event.type === 'retry');
+      expect(events[retry]).toEqual({ type: 'retry', round: 2, error: 'BedrockThrottlingError', attempt: 1 });
+      expect(events[retry - 1]).toMatchObject({ type: 'round', round: 1, stopReason: 'max_tokens' });
+      expect(events[retry + 1]).toMatchObject({ type: 'round', round: 2 });
+      const rounds = events.filter((event) => event.type === 'round');
+      expect(rounds.at(-1)).toMatchObject({ stopReason: 'end_turn' });
+      expect(rounds.reduce((sum, event) => sum + event.roundCharacters, 0)).toBe(
+        rounds.at(-1)?.documentCharacters,
+      );
+    } finally {
+      runtime.emulator?.setFaults(undefined);
+    }
+  });
+
+  it('resumes a job whose round failed by redriving its execution, and the watch sees it through', async () => {
+    // Round 2's attempts are all throttled: its 16 attempts fail and so does the execution, on that step.
+    runtime.emulator?.setFaults({ plan: (index) => (index >= 1 ? 'throttle' : undefined) });
+    const input = { prompt: 'Redriven [emulator:tokens=300]', maxTokensPerRound: 100 };
+    try {
+      await client.start({ ...input, jobId: 'redriven' });
+      const failed = await watchAll('redriven');
+      expect(failed.at(-1)).toMatchObject({
+        type: 'finished',
+        executionStatus: 'FAILED',
+        error: 'BedrockThrottlingError',
+        rounds: 1,
+      });
+      expect(failed.filter((event) => event.type === 'retry')).toHaveLength(15);
+    } finally {
+      runtime.emulator?.setFaults(undefined);
+    }
+    const resumed = await client.resume('redriven');
+    expect(resumed).toEqual({
+      jobId: 'redriven',
+      executionArn: (await client.status('redriven')).executionArn,
+      redriven: true,
+    });
+    const events = await watchAll('redriven');
+    expectWellFormed(events);
+    expect(events.at(-1)).toMatchObject({ executionStatus: 'SUCCEEDED', jobStatus: 'COMPLETED' });
+    expect(await documentOf('redriven')).toBe(targetDocument(input));
+  });
+
+  it('resumes a job that ended at a Fail state with a new execution, which status, stop and watch follow', async () => {
+    // Instruction rounds of 6 tokens filled by chatter: two rounds without progress end the job FAILED.
+    runtime.emulator?.setInstructionQuirks({ preambleRate: 1 });
+    const input = {
+      prompt: 'Resumed anew [emulator:tokens=200]',
+      maxTokensPerRound: 6,
+      continuation: 'instruction',
+    };
+    try {
+      await client.start({ ...input, jobId: 'resumed' });
+      expect((await watchAll('resumed')).at(-1)).toMatchObject({
+        executionStatus: 'FAILED',
+        jobStatus: 'FAILED',
+        error: 'NoProgressError',
+      });
+    } finally {
+      runtime.emulator?.setInstructionQuirks(undefined);
+    }
+    const resumed = await client.resume('resumed');
+    expect(resumed).toEqual({
+      jobId: 'resumed',
+      executionArn: expect.stringMatching(/:resumed-resume-1$/),
+      redriven: false,
+    });
+    const status = await client.status('resumed');
+    expect(status.executionArn).toBe(resumed.executionArn);
+    const events = await watchAll('resumed');
+    expectWellFormed(events);
+    expect(events.at(-1)).toMatchObject({ executionStatus: 'SUCCEEDED', jobStatus: 'COMPLETED' });
+    expect(await documentOf('resumed')).toBe(targetDocument(input));
+    expect(await client.list({ status: 'SUCCEEDED' })).toContainEqual({
+      jobId: 'resumed',
+      executionStatus: 'SUCCEEDED',
+      executionName: 'resumed-resume-1',
+    });
   });
 
   it('stops a job and lists jobs by status', async () => {
@@ -73,15 +209,22 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     });
     await client.stop('client-stopped');
     expect(await client.status('client-stopped')).toMatchObject({ executionStatus: 'ABORTED' });
+    expect((await watchAll('client-stopped')).at(-1)).toMatchObject({ executionStatus: 'ABORTED' });
     expect(await client.list({ status: 'ABORTED' })).toEqual([
-      { jobId: 'client-stopped', executionStatus: 'ABORTED' },
+      { jobId: 'client-stopped', executionStatus: 'ABORTED', executionName: 'client-stopped' },
     ]);
     const [newest] = await client.list({ limit: 1 });
-    expect(newest).toEqual({ jobId: 'client-stopped', executionStatus: 'ABORTED' });
+    expect(newest).toEqual({
+      jobId: 'client-stopped',
+      executionStatus: 'ABORTED',
+      executionName: 'client-stopped',
+    });
   });
 
   it('says when no job has the id', async () => {
     await expect(client.status('no-such-job')).rejects.toMatchObject({ name: 'JobNotFoundError' });
     await expect(client.result('no-such-job').next()).rejects.toMatchObject({ name: 'JobNotFoundError' });
+    await expect(client.watch('no-such-job').next()).rejects.toMatchObject({ name: 'JobNotFoundError' });
+    await expect(client.resume('no-such-job')).rejects.toMatchObject({ name: 'JobNotFoundError' });
   });
 });

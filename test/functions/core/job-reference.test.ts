@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../../functions/core/errors';
 import type { JobConfig } from '../../../functions/core/job-config';
 import {
   assertSameJob,
+  jobIdOfExecution,
   MAX_JOB_ID_LENGTH,
   parseJobReference,
   validateJobId,
@@ -75,6 +76,19 @@ describe('parseJobReference', () => {
       'tide-pools-1',
     ]) {
       expect(parseJobReference(input)).toBeUndefined();
+    }
+  });
+});
+
+describe('jobIdOfExecution', () => {
+  it('is the job a { jobId } input refers to, given as a value or as JSON text', () => {
+    expect(jobIdOfExecution('tide-pools-1-resume-1', { jobId: 'tide-pools-1' })).toBe('tide-pools-1');
+    expect(jobIdOfExecution('tide-pools-1-resume-1', '{"jobId":"tide-pools-1"}')).toBe('tide-pools-1');
+  });
+
+  it('is the execution name for any other input, unreadable text, or an invalid job id', () => {
+    for (const input of [{ prompt: 'Write' }, 'not json', '"text"', null, undefined, { jobId: 'a b' }]) {
+      expect(jobIdOfExecution('tide-pools-2', input)).toBe('tide-pools-2');
     }
   });
 });

@@ -49,6 +49,31 @@ describe('startJob', () => {
     expect(reopened?.failure).toBeUndefined();
   });
 
+  it("validates a client-stored job again against the stack's bounds before starting it", async () => {
+    const input = { prompt: 'Stored by a client', modelId: 'amazon.nova-pro-v1:0' };
+    await storeNewJob(services.store, TEST_DEFAULTS, 'start-7', input, 'PENDING');
+    const bounded = { ...TEST_DEFAULTS, allowedModelIds: [TEST_DEFAULTS.modelId] };
+    await expect(startJob(services.store, bounded, 'start-7', { jobId: 'start-7' })).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      field: 'modelId',
+    });
+    expect((await services.store.getJob('start-7'))?.status).toBe('PENDING');
+    await startJob(services.store, TEST_DEFAULTS, 'start-7', { jobId: 'start-7' });
+    expect((await services.store.getJob('start-7'))?.status).toBe('RUNNING');
+  });
+
+  it('stamps the execution a resumed job runs under, and leaves the first execution (the job id) unstamped', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'start-6', { prompt: 'Resumed later' });
+    await startJob(services.store, TEST_DEFAULTS, 'start-6', { jobId: 'start-6' });
+    expect((await services.store.getJob('start-6'))?.executionName).toBeUndefined();
+    await services.store.failJob('start-6', { name: 'BedrockModelError', message: 'failed' });
+    await startJob(services.store, TEST_DEFAULTS, 'start-6-resume-1', { jobId: 'start-6' });
+    expect(await services.store.getJob('start-6')).toMatchObject({
+      status: 'RUNNING',
+      executionName: 'start-6-resume-1',
+    });
+  });
+
   it('a reference to a job that does not exist is JobNotFoundError; invalid input writes nothing', async () => {
     await expect(
       startJob(services.store, TEST_DEFAULTS, 'start-4', { jobId: 'start-missing' }),
