@@ -87,12 +87,21 @@ export async function runBatch(
     }),
   );
   const progress: BatchProgress = { total: items.length, completed: 0, running: 0, failed: 0, tokens: 0 };
+  // The data directory rewrites one marker file per job recorded; two writes at once would collide.
+  let recorded: Promise<unknown> = Promise.resolve();
+  const recordBedrock = (jobId: string, newJob: boolean) => {
+    const next = recorded.then(() =>
+      runtime.dataDirectory?.useBedrock(jobId, runtime.bedrockTarget, { newJob }),
+    );
+    recorded = next.catch(() => undefined);
+    return next;
+  };
   const report = () => options.onProgress?.({ ...progress });
   const runChild = async (parameters: StartExecutionParameters) => {
     progress.running++;
     report();
     try {
-      return await startChild(runtime, parameters);
+      return await startChild(runtime, parameters, recordBedrock);
     } finally {
       const job = await runtime.store.getJob(parameters.Name).catch(() => undefined);
       progress.running--;
@@ -145,12 +154,15 @@ export async function runBatch(
  * `Output` as JSON when it succeeded; when it failed, the task fails with `States.TaskFailed` and the
  * description as the cause.
  */
-async function startChild(runtime: OfflineRuntime, parameters: StartExecutionParameters) {
+async function startChild(
+  runtime: OfflineRuntime,
+  parameters: StartExecutionParameters,
+  recordBedrock: (jobId: string, newJob: boolean) => Promise<unknown>,
+) {
   const { Name: name, Input: input } = parameters;
   const badLine = unparsableLine(input);
   if (badLine) throw new ManifestLineError(badLine);
-  const existing = await runtime.store.getJob(name);
-  await runtime.dataDirectory?.useBedrock(name, runtime.bedrockTarget, { newJob: !existing });
+  await recordBedrock(name, !(await runtime.store.getJob(name)));
   const startDate = new Date().toISOString();
   const outcome = await runtime.startExecution(name, input).outcome;
   const description = {
