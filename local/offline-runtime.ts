@@ -1,4 +1,5 @@
 import './node20-polyfill';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,6 +21,8 @@ import { type StepKey, WORKFLOW_STEPS } from '../infra/workflow-steps';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from './bedrock-emulator';
 import { checkBedrockSetup } from './bedrock-preflight';
 import { DataDirectory } from './data-directory';
+import { DocumentDirectory } from './document-directory';
+import { EventLog, type LoggedEvent } from './event-log';
 import { createLambdaContext } from './lambda-context';
 import {
   LOCAL_CREDENTIALS,
@@ -115,6 +118,7 @@ export class OfflineRuntime {
     readonly dataDirectory: DataDirectory | undefined,
     /** Which Bedrock rounds call: `emulator`, `aws`, or the endpoint URL the environment names. */
     readonly bedrockTarget: string,
+    private readonly eventLog: EventLog,
   ) {
     this.machine = new StateMachine(definition.definition as never);
   }
@@ -171,11 +175,14 @@ export class OfflineRuntime {
     const telemetry = {
       logger: new Logger({ serviceName: 'longform', logLevel: options.logLevel ?? 'SILENT' }),
     };
+    // What the stack's bucket and bus are deployed: the data directory's documents/ and events.jsonl.
+    const events = new EventLog(dataDirectory && join(dataDirectory.path, 'events.jsonl'));
+    const documents = dataDirectory && new DocumentDirectory(dataDirectory.path);
     const handlers: Record<StepKey, LocalHandler> = {
       initialize: createInitializeJobHandler({ store, defaults: config.defaults, telemetry }),
       generateRound: createGenerateRoundHandler({ store, bedrock, telemetry }),
-      finalize: createFinalizeJobHandler({ store, telemetry }),
-      recordFailure: createRecordFailureHandler({ store, telemetry }),
+      finalize: createFinalizeJobHandler({ store, telemetry, documents, events }),
+      recordFailure: createRecordFailureHandler({ store, telemetry, events }),
     };
     return new OfflineRuntime(
       definition,
@@ -188,12 +195,21 @@ export class OfflineRuntime {
       options.retryIntervalMs,
       dataDirectory,
       endpointUrl ?? target,
+      events,
     );
   }
 
   /** A client of the runtime's local DynamoDB, for checks beneath the job store; destroy it when done. */
   createTableClient(): DynamoDBClient {
     return this.dynamo.createClient();
+  }
+
+  /**
+   * The job events this runtime published, in order (also in the data directory's `events.jsonl`):
+   * one when a job ends, and one more when a FAILED job's execution fails (at least once).
+   */
+  get events(): readonly LoggedEvent[] {
+    return this.eventLog.events;
   }
 
   /** The name of the Task state that generates rounds, for progress displays. */

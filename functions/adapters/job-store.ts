@@ -3,16 +3,16 @@ import { DocumentCache } from '../core/document-cache';
 import type { ContinuationStrategy, JobConfig } from '../core/job-config';
 import {
   advanceTransition,
+  deliveredTransition,
   endAtRoundTransition,
   failTransition,
   finishTransition,
   noteErrorTransition,
   reopenTransition,
-  stampExecutionTransition,
   startTransition,
   switchToInstructionTransition,
 } from '../core/job-lifecycle';
-import { type JobFailure, type JobRecord, newJobRecord } from '../core/job-record';
+import { type DeliveredDocument, type JobFailure, type JobRecord, newJobRecord } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
 import type { RoundRecord } from '../core/round-record';
 import type { StopReason } from '../core/stop-reason';
@@ -20,7 +20,7 @@ import { DocumentReader, type RoundStart } from './document-reader';
 import { JobTable } from './job-table';
 import { RoundTable } from './round-table';
 
-export type { JobFailure, JobRecord, Usage } from '../core/job-record';
+export type { DeliveredDocument, JobFailure, JobRecord, Usage } from '../core/job-record';
 export type { RoundRecord } from '../core/round-record';
 
 /** How much longer than META a round item lives: longer than a job of 1,500 15-minute rounds (16 days) runs. */
@@ -85,11 +85,6 @@ export class JobStore {
     return this.jobs.apply(jobId, startTransition(this.at()));
   }
 
-  /** Records that the job now runs under the execution `executionName` (see {@link JobRecord.executionName}). */
-  async stampExecution(jobId: string, executionName: string): Promise<void> {
-    await this.jobs.apply(jobId, stampExecutionTransition(executionName, this.at()));
-  }
-
   /** Reads one committed round with its full text, or `undefined` when it was never committed. */
   getRound(jobId: string, round: number): Promise<RoundRecord | undefined> {
     return this.rounds.get(jobId, round);
@@ -141,6 +136,14 @@ export class JobStore {
   /** Stamps the end of a job (idempotent); the job as it is now, `undefined` when it does not exist. */
   markFinished(jobId: string): Promise<JobRecord | undefined> {
     return this.jobs.apply(jobId, finishTransition(this.at()));
+  }
+
+  /**
+   * Records where an ended job's document was delivered, once (a repeat keeps the first stamp); the job
+   * as it is now, `undefined` when it does not exist or was re-opened meanwhile.
+   */
+  recordDocument(jobId: string, document: DeliveredDocument): Promise<JobRecord | undefined> {
+    return this.jobs.apply(jobId, deliveredTransition(document, this.at()));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { ContinuationStrategy } from './job-config';
-import { addUsage, type JobFailure, type JobRecord } from './job-record';
+import { addUsage, type DeliveredDocument, type JobFailure, type JobRecord } from './job-record';
 import type { JobStatus } from './job-status';
 import type { RoundRecord } from './round-record';
 import type { StopReason } from './stop-reason';
@@ -14,8 +14,8 @@ type WritableField = Exclude<keyof JobRecord, 'jobId' | 'config' | 'createdAt'>;
 export interface JobTransition {
   set: Partial<Pick<JobRecord, WritableField>>;
   /** Written only when the job has none yet (the first time a job ended is when it finished). */
-  setIfAbsent?: Partial<Pick<JobRecord, 'finishedAt'>>;
-  remove?: readonly ('failure' | 'finishedAt' | 'lastError')[];
+  setIfAbsent?: Partial<Pick<JobRecord, 'finishedAt' | 'document'>>;
+  remove?: readonly ('failure' | 'finishedAt' | 'lastError' | 'document')[];
   when: {
     /** The job is in one of these statuses. */
     status?: readonly JobStatus[];
@@ -29,11 +29,6 @@ export interface JobTransition {
 /** A client-stored job starts: PENDING to RUNNING; a job already running is left as it is. */
 export function startTransition(at: string): JobTransition {
   return { set: { status: 'RUNNING', updatedAt: at }, when: { status: ['PENDING'] } };
-}
-
-/** A job runs under another execution (a resume): its name is stamped, whatever the job's status. */
-export function stampExecutionTransition(executionName: string, at: string): JobTransition {
-  return { set: { executionName, updatedAt: at }, when: {} };
 }
 
 /**
@@ -89,6 +84,18 @@ export function finishTransition(at: string): JobTransition {
 }
 
 /**
+ * A job that ended records where its document was delivered, once: a retried or redriven `Finalize job`
+ * keeps the first stamp (the same bytes at the same place). A job re-opened meanwhile is not stamped.
+ */
+export function deliveredTransition(document: DeliveredDocument, at: string): JobTransition {
+  return {
+    set: { updatedAt: at },
+    setIfAbsent: { document },
+    when: { status: ['COMPLETED', 'CONTEXT_FULL', 'BLOCKED', 'MAX_ROUNDS_REACHED', 'FAILED'] },
+  };
+}
+
+/**
  * A running or pending job fails with the error; a job that already ended keeps its status. With
  * `atRound`, only while the job is still at that round: an attempt that lost a race with a newer one
  * must not fail a job that moved on.
@@ -102,12 +109,12 @@ export function failTransition(failure: JobFailure, at: string, atRound?: number
 
 /**
  * A FAILED job re-opens so its execution can be redriven or resumed: the stored rounds stay and the job
- * continues at its next round.
+ * continues at its next round; the document it delivered is no longer its document, so its stamp goes.
  */
 export function reopenTransition(at: string): JobTransition {
   return {
     set: { status: 'RUNNING', updatedAt: at },
-    remove: ['failure', 'finishedAt'],
+    remove: ['failure', 'finishedAt', 'document'],
     when: { status: ['FAILED'] },
   };
 }

@@ -41,6 +41,16 @@ export interface JobFailure {
   message: string;
 }
 
+/** Where `Finalize job` delivered a finished document (docs/architecture.md, "Delivery and events"). */
+export interface DeliveredDocument {
+  /** `s3://BUCKET/KEY` on AWS, an absolute file path offline. */
+  location: string;
+  /** SHA-256 of the document's UTF-8 bytes, lowercase hex. */
+  sha256: string;
+  /** The document's length in UTF-8 bytes. */
+  bytes: number;
+}
+
 /** A job as its META item holds it: configuration, progress and status. */
 export interface JobRecord {
   jobId: string;
@@ -62,11 +72,8 @@ export interface JobRecord {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
-  /**
-   * The execution that ran the job most recently, when it is not the first (named by the job id): a
-   * resume that could not redrive starts another, and its `Initialize job` stamps its name here.
-   */
-  executionName?: string;
+  /** Where the finished document was delivered; written once per end of the job. */
+  document?: DeliveredDocument;
 }
 
 /** A new job, before its first round. */

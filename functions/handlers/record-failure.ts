@@ -1,16 +1,12 @@
 import type { JobStore } from '../adapters/job-store';
 import type { CaughtFailure } from '../core/failure-description';
-import { jobIdOfExecution } from '../core/job-reference';
+import type { EventSink } from '../core/job-events';
 import { type RecordedFailure, recordFailure } from '../workflow/record-failure';
 import { instrumented, type StepHandler, type Telemetry } from './shared/powertools';
 
-/**
- * Payload of `Record failure`: the execution's name (`jobId`) and input, and the Catch output (or the
- * failed execution's event, whose input is JSON text).
- */
+/** Payload of `Record failure`: the job and the Catch output (or the failed execution's event). */
 export interface RecordFailureEvent {
   jobId: string;
-  input?: unknown;
   failure: CaughtFailure;
 }
 
@@ -18,11 +14,12 @@ export interface RecordFailureEvent {
 export function createRecordFailureHandler(dependencies: {
   store: JobStore;
   telemetry: Telemetry;
+  /** Where a FAILED job is announced; nothing is announced without it. */
+  events?: EventSink;
 }): StepHandler<RecordFailureEvent, RecordedFailure> {
-  const { store, telemetry } = dependencies;
+  const { store, telemetry, events } = dependencies;
   return instrumented(telemetry, async (event) => {
-    const jobId = jobIdOfExecution(event.jobId, event.input);
-    const recorded = await recordFailure(store, jobId, event.failure);
+    const recorded = await recordFailure(store, event.jobId, event.failure, events);
     telemetry.logger.error('Job failed', { errorName: recorded.error });
     return recorded;
   });

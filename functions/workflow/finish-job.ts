@@ -1,5 +1,8 @@
 import type { JobStore } from '../adapters/job-store';
+import { type DocumentSink, needsDelivery } from '../core/document-object';
 import { JobNotFoundError } from '../core/errors';
+import { type EventSink, jobEndedEvent } from '../core/job-events';
+import type { DeliveredDocument } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
 
 /** What `Finalize job` hands on; `error`/`cause` feed the Fail state when the job did not complete. */
@@ -8,24 +11,61 @@ export interface FinishedJob {
   status: JobStatus;
   rounds: number;
   documentCharacters: number;
+  /** Where the document was delivered, when it was (a documents bucket or data directory, and text). */
+  document?: DeliveredDocument;
   error?: string;
   cause?: string;
 }
 
-/** Stamps the end of a job and reports how it ended. Safe to repeat. */
-export async function finishJob(store: JobStore, jobId: string): Promise<FinishedJob> {
-  const job = await store.markFinished(jobId);
+/** Where `Finalize job` delivers documents and announces ends; either may be absent (not configured). */
+export interface FinishOutlets {
+  documents?: DocumentSink;
+  events?: EventSink;
+}
+
+/** What one `Finalize job` invocation did, for its metrics. */
+export interface FinishReport {
+  finished: FinishedJob;
+  /** This invocation stamped the end of the job (a retry of it did not). */
+  endedNow: boolean;
+  /** The document this invocation delivered, if it had to. */
+  delivered?: DeliveredDocument;
+}
+
+/**
+ * Stamps the end of a job, delivers its document (streamed from the stored rounds) unless an earlier
+ * attempt did, stamps where it went, then announces the end. Safe to repeat: a stamped document is not
+ * written again, and an unstamped one is written again to the same place with the same bytes.
+ */
+export async function finishJob(
+  store: JobStore,
+  jobId: string,
+  outlets: FinishOutlets = {},
+): Promise<FinishReport> {
+  let job = await store.markFinished(jobId);
   if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist`);
+  const endedNow = job.finishedAt === job.updatedAt;
+  let delivered: DeliveredDocument | undefined;
+  if (outlets.documents && needsDelivery(job)) {
+    delivered = await outlets.documents.deliver(jobId, store.streamDocument(jobId, job.nextRound - 1));
+    job = (await store.recordDocument(jobId, delivered)) ?? job;
+  }
+  const event = jobEndedEvent(job);
+  if (outlets.events && event) await outlets.events.publish(event);
   const summary: FinishedJob = {
     jobId,
     status: job.status,
     rounds: job.nextRound - 1,
     documentCharacters: job.documentCharacters,
+    ...(job.document ? { document: job.document } : {}),
   };
-  if (job.status === 'COMPLETED') return summary;
-  return {
-    ...summary,
-    error: job.failure?.name ?? 'JobNotCompletedError',
-    cause: job.failure?.message ?? `Job ended with status ${job.status}`,
-  };
+  const finished: FinishedJob =
+    job.status === 'COMPLETED'
+      ? summary
+      : {
+          ...summary,
+          error: job.failure?.name ?? 'JobNotCompletedError',
+          cause: job.failure?.message ?? `Job ended with status ${job.status}`,
+        };
+  return { finished, endedNow, ...(delivered ? { delivered } : {}) };
 }

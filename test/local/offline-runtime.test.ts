@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { JOB_COMPLETED, JOB_FAILED } from '../../functions/core/job-events';
 import { targetDocument } from '../../local/bedrock-emulator';
 import { OfflineRuntime } from '../../local/offline-runtime';
 import { runExecution } from '../../scenarios/offline-jobs';
@@ -34,6 +39,11 @@ describe('OfflineRuntime', () => {
       expect(refused.outcome.cause).toMatch(/modelId/);
       expect(await storedItemCount(capped, 'other-model')).toBe(0);
       expect(await storedItemCount(capped, 'same-id')).toBeGreaterThan(0);
+      // Without a data directory, events are kept in memory only; refused input announces nothing.
+      expect(
+        capped.events.map((event) => [event.detailType, event.detail.jobId, event.detail.status]),
+      ).toEqual([[JOB_FAILED, 'same-id', 'MAX_ROUNDS_REACHED']]);
+      expect(open.events.map((event) => event.detailType)).toEqual([JOB_COMPLETED]);
     } finally {
       await capped.stop();
       await open.stop();
@@ -56,6 +66,43 @@ describe('OfflineRuntime', () => {
       // 500 tokens take 1.5 s at 3 ms each; the 1 s function's round stops reading at 0.75 s.
       expect(first?.stopReason).toBe('time_budget');
       expect(first?.latencyMs).toBeLessThan(1_000);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('delivers a finished job into the data directory with its checksum on the job, and logs its end in events.jsonl', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'longform-runtime-')), 'data');
+    const runtime = await OfflineRuntime.start({ dataDir, retryIntervalMs: 1 });
+    try {
+      const input = { prompt: 'Delivered offline [emulator:tokens=400] ünïcødé 𝄞', maxTokensPerRound: 100 };
+      const { outcome } = await runExecution(runtime, 'delivered', input);
+      expect(outcome.status).toBe('SUCCEEDED');
+      const path = join(dataDir, 'documents', 'delivered.md');
+      const file = readFileSync(path);
+      expect(file.equals(Buffer.from(await runtime.store.loadDocument('delivered'), 'utf8'))).toBe(true);
+      const job = await runtime.store.getJob('delivered');
+      expect(job?.document).toEqual({
+        location: path,
+        sha256: createHash('sha256').update(file).digest('hex'),
+        bytes: file.length,
+      });
+      const logged = readFileSync(join(dataDir, 'events.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(logged).toEqual(runtime.events);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({
+        detailType: JOB_COMPLETED,
+        detail: {
+          jobId: 'delivered',
+          executionName: 'delivered',
+          status: 'COMPLETED',
+          document: job?.document,
+        },
+      });
+      expect(Date.parse(logged[0].time)).not.toBeNaN();
     } finally {
       await runtime.stop();
     }

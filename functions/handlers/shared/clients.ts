@@ -1,4 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, type EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JobStore } from '../../adapters/job-store';
 import type { RuntimeConfig } from './runtime-config';
@@ -22,4 +24,17 @@ export function createJobStore(
 ): JobStore {
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return new JobStore(documents, config.tableName, config.jobTtlSeconds);
+}
+
+/**
+ * The S3 client `Finalize job` delivers documents with, and the EventBridge client it announces with:
+ * the SDK's three attempts for throttling and faults, then the step's error reaches Step Functions.
+ */
+export function createS3Client(config: S3ClientConfig = {}): S3Client {
+  return new S3Client({ maxAttempts: 3, ...config });
+}
+
+/** See {@link createS3Client}. */
+export function createEventBridgeClient(config: EventBridgeClientConfig = {}): EventBridgeClient {
+  return new EventBridgeClient({ maxAttempts: 3, ...config });
 }

@@ -6,6 +6,10 @@ export interface RuntimeConfig {
   defaults: JobDefaults;
   /** How long finished jobs stay in the table before DynamoDB's TTL may delete them. */
   jobTtlSeconds: number;
+  /** The bucket `Finalize job` delivers documents to (`DOCUMENTS_BUCKET`); none is delivered without it. */
+  documentsBucket?: string;
+  /** The EventBridge bus job events go to (`EVENT_BUS_NAME`; the stack sets `default`); none are sent without it. */
+  eventBusName?: string;
 }
 
 /**
@@ -42,5 +46,7 @@ export function readRuntimeConfig(env: Readonly<Record<string, string | undefine
         .filter(Boolean),
     },
     jobTtlSeconds: positiveInteger('JOB_TTL_DAYS') * 86_400,
+    ...(env.DOCUMENTS_BUCKET ? { documentsBucket: env.DOCUMENTS_BUCKET } : {}),
+    ...(env.EVENT_BUS_NAME ? { eventBusName: env.EVENT_BUS_NAME } : {}),
   };
 }

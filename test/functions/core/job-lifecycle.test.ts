@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceTransition,
+  deliveredTransition,
   failTransition,
   nextStep,
   planRound,
@@ -97,11 +98,25 @@ describe('guards', () => {
     expect(failTransition(failure, AT).when).toEqual({ status: ['RUNNING', 'PENDING'] });
   });
 
-  it('reopening applies to FAILED jobs only and removes the failure and the end stamp', () => {
+  it('reopening applies to FAILED jobs only and removes the failure, the end stamp and the delivered document', () => {
     expect(reopenTransition(AT)).toMatchObject({
       set: { status: 'RUNNING' },
-      remove: ['failure', 'finishedAt'],
+      remove: ['failure', 'finishedAt', 'document'],
       when: { status: ['FAILED'] },
     });
+  });
+
+  it('the delivered document is stamped once, only on a job that ended', () => {
+    const document = { location: '/data/documents/job-1.md', sha256: 'ab', bytes: 3 };
+    const transition = deliveredTransition(document, AT);
+    expect(transition.setIfAbsent).toEqual({ document });
+    expect(transition.set).toEqual({ updatedAt: AT });
+    expect(transition.when.status).toEqual([
+      'COMPLETED',
+      'CONTEXT_FULL',
+      'BLOCKED',
+      'MAX_ROUNDS_REACHED',
+      'FAILED',
+    ]);
   });
 });

@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobNotFoundError } from '../../../functions/core/errors';
+import { JOB_COMPLETED, JOB_FAILED } from '../../../functions/core/job-events';
 import { finishJob } from '../../../functions/workflow/finish-job';
 import { startJob } from '../../../functions/workflow/start-job';
+import { DocumentDirectory } from '../../../local/document-directory';
+import { EventLog } from '../../../local/event-log';
 import {
   driveJob,
   type LocalServices,
@@ -24,8 +31,9 @@ describe('finishJob', () => {
       maxTokensPerRound: 100,
     });
     await driveJob(services.store, services.callModel, 'finish-1');
-    const summary = await finishJob(services.store, 'finish-1');
+    const { finished: summary, endedNow } = await finishJob(services.store, 'finish-1');
     const job = await services.store.getJob('finish-1');
+    expect(endedNow).toBe(true);
     expect(summary).toEqual({
       jobId: 'finish-1',
       status: 'COMPLETED',
@@ -33,7 +41,7 @@ describe('finishJob', () => {
       documentCharacters: job?.documentCharacters,
     });
     expect(job?.finishedAt).toBeDefined();
-    await finishJob(services.store, 'finish-1');
+    expect((await finishJob(services.store, 'finish-1')).endedNow).toBe(false);
     expect((await services.store.getJob('finish-1'))?.finishedAt).toBe(job?.finishedAt);
   });
 
@@ -44,10 +52,54 @@ describe('finishJob', () => {
       maxRounds: 1,
     });
     await driveJob(services.store, services.callModel, 'finish-2');
-    const summary = await finishJob(services.store, 'finish-2');
+    const { finished: summary } = await finishJob(services.store, 'finish-2');
     expect(summary.status).toBe('MAX_ROUNDS_REACHED');
     expect(summary.error).toBe('MaxRoundsReachedError');
     expect(summary.cause).toMatch(/maxRounds \(1\)/);
+  });
+
+  it('delivers the document, stamps where it went, then announces the end with it; a retry announces again only', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'finish-3', {
+      prompt: 'Delivered [emulator:tokens=300]',
+      maxTokensPerRound: 100,
+    });
+    await driveJob(services.store, services.callModel, 'finish-3');
+    const directory = mkdtempSync(join(tmpdir(), 'longform-finish-'));
+    const outlets = { documents: new DocumentDirectory(directory), events: new EventLog() };
+    const { delivered, finished } = await finishJob(services.store, 'finish-3', outlets);
+    const text = await services.store.loadDocument('finish-3');
+    const path = join(directory, 'documents', 'finish-3.md');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(delivered).toEqual({
+      location: path,
+      sha256: createHash('sha256').update(text).digest('hex'),
+      bytes: Buffer.byteLength(text),
+    });
+    expect((await services.store.getJob('finish-3'))?.document).toEqual(delivered);
+    expect(finished.document).toEqual(delivered);
+    expect(outlets.events.events.map((event) => [event.detailType, event.detail.document])).toEqual([
+      [JOB_COMPLETED, delivered],
+    ]);
+
+    rmSync(path);
+    await finishJob(services.store, 'finish-3', outlets);
+    expect(existsSync(path)).toBe(false);
+    expect(outlets.events.events).toHaveLength(2);
+    expect(outlets.events.events[1]?.detail).toEqual(outlets.events.events[0]?.detail);
+  });
+
+  it('announces a job that ended without text, delivering nothing', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'finish-4', { prompt: 'Nothing yet' });
+    await services.store.failJob('finish-4', { name: 'BedrockAccessDeniedError', message: 'no access' });
+    const outlets = {
+      documents: new DocumentDirectory(mkdtempSync(join(tmpdir(), 'longform-finish-'))),
+      events: new EventLog(),
+    };
+    const { delivered } = await finishJob(services.store, 'finish-4', outlets);
+    expect(delivered).toBeUndefined();
+    expect(outlets.events.events.map((event) => [event.detailType, event.detail.error])).toEqual([
+      [JOB_FAILED, { name: 'BedrockAccessDeniedError' }],
+    ]);
   });
 
   it('a job that does not exist is JobNotFoundError', async () => {

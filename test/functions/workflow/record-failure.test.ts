@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_FAILED } from '../../../functions/core/job-events';
 import { recordFailure } from '../../../functions/workflow/record-failure';
 import { startJob } from '../../../functions/workflow/start-job';
-import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { EventLog } from '../../../local/event-log';
+import {
+  driveJob,
+  type LocalServices,
+  startLocalServices,
+  TEST_DEFAULTS,
+} from '../../../scenarios/local-services';
 
 let services: LocalServices;
 beforeAll(async () => {
@@ -25,7 +32,30 @@ describe('recordFailure', () => {
 
   it('input refused at Initialize leaves the job under that id as it was', async () => {
     await startJob(services.store, TEST_DEFAULTS, 'failure-2', { prompt: 'The owner' });
-    await recordFailure(services.store, 'failure-2', { Error: 'InvalidInputError', Cause: 'taken' });
+    const events = new EventLog();
+    await recordFailure(services.store, 'failure-2', { Error: 'InvalidInputError', Cause: 'taken' }, events);
     expect((await services.store.getJob('failure-2'))?.status).toBe('RUNNING');
+    expect(events.events).toEqual([]);
+  });
+
+  it('announces a FAILED job, also one a round marked FAILED before its execution failed', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'failure-3', { prompt: 'Fails at a round' });
+    await services.store.failJob('failure-3', { name: 'BedrockValidationError', message: 'bad request' }, 1);
+    const events = new EventLog();
+    const caught = { Error: 'BedrockValidationError', Cause: '{"errorMessage":"bad request"}' };
+    await recordFailure(services.store, 'failure-3', caught, events);
+    expect(events.events.map((event) => [event.detailType, event.detail.status, event.detail.error])).toEqual(
+      [[JOB_FAILED, 'FAILED', { name: 'BedrockValidationError' }]],
+    );
+    expect(JSON.stringify(events.events)).not.toContain('bad request');
+  });
+
+  it('announces nothing for a job that ended otherwise', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'failure-4', { prompt: 'Completes [emulator:tokens=50]' });
+    await driveJob(services.store, services.callModel, 'failure-4');
+    const events = new EventLog();
+    await recordFailure(services.store, 'failure-4', { Error: 'States.Timeout' }, events);
+    expect((await services.store.getJob('failure-4'))?.status).toBe('COMPLETED');
+    expect(events.events).toEqual([]);
   });
 });

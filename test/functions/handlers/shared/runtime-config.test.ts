@@ -33,6 +33,16 @@ describe('readRuntimeConfig', () => {
     expect(defaults).not.toHaveProperty('maxTokensPerRoundLimit');
   });
 
+  it('delivers documents and announces job ends only where the stack names a bucket and a bus', () => {
+    expect(readRuntimeConfig({ ...ENV, DOCUMENTS_BUCKET: 'docs', EVENT_BUS_NAME: 'default' })).toMatchObject({
+      documentsBucket: 'docs',
+      eventBusName: 'default',
+    });
+    const config = readRuntimeConfig(ENV);
+    expect(config).not.toHaveProperty('documentsBucket');
+    expect(config).not.toHaveProperty('eventBusName');
+  });
+
   it.each([
     ['TABLE_NAME', undefined, /TABLE_NAME is not set/],
     ['DEFAULT_MAX_ROUNDS', '0', /DEFAULT_MAX_ROUNDS must be a positive integer/],

@@ -1,0 +1,82 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFinalizeJobHandler } from '../../../functions/handlers/finalize-job';
+import { startJob } from '../../../functions/workflow/start-job';
+import { DocumentDirectory } from '../../../local/document-directory';
+import { EventLog } from '../../../local/event-log';
+import { createLambdaContext } from '../../../local/lambda-context';
+import {
+  driveJob,
+  type LocalServices,
+  startLocalServices,
+  TEST_DEFAULTS,
+} from '../../../scenarios/local-services';
+
+let services: LocalServices;
+beforeAll(async () => {
+  services = await startLocalServices();
+});
+afterAll(async () => {
+  await services.stop();
+});
+
+interface EmfLine {
+  _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  [key: string]: unknown;
+}
+
+/** The embedded-metric-format lines Powertools printed while `body` ran, by metric name. */
+async function publishedMetrics(body: () => Promise<unknown>): Promise<Record<string, EmfLine>> {
+  const printed: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((text: string) => printed.push(text) > 0) as typeof write;
+  try {
+    await body();
+  } finally {
+    process.stdout.write = write;
+  }
+  const byName: Record<string, EmfLine> = {};
+  for (const line of printed.join('').split('\n').filter(Boolean)) {
+    const emf = JSON.parse(line) as EmfLine;
+    for (const metric of emf._aws.CloudWatchMetrics[0]?.Metrics ?? []) byName[metric.Name] = emf;
+  }
+  return byName;
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('Finalize job', () => {
+  it('counts each end once by job status, and the bytes it delivered under the service alone', async () => {
+    // Published, as on Lambda (the tests' environment switches metrics off); singleMetric reads it too.
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const metrics = new Metrics({ namespace: 'Longform', serviceName: 'longform' });
+    const handler = createFinalizeJobHandler({
+      store: services.store,
+      telemetry: { logger: new Logger({ logLevel: 'SILENT' }), metrics },
+      documents: new DocumentDirectory(mkdtempSync(join(tmpdir(), 'longform-finalize-'))),
+      events: new EventLog(),
+    });
+    await startJob(services.store, TEST_DEFAULTS, 'finalize-1', { prompt: 'Counted [emulator:tokens=200]' });
+    await driveJob(services.store, services.callModel, 'finalize-1');
+    const context = createLambdaContext('FinalizeJob', 30);
+
+    const first = await publishedMetrics(() => handler({ jobId: 'finalize-1' }, context));
+    const finished = first.DocumentsFinished;
+    expect(finished?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'JobStatus']]);
+    expect(finished).toMatchObject({ service: 'longform', JobStatus: 'COMPLETED', DocumentsFinished: 1 });
+    const bytes = first.DocumentBytes;
+    expect(bytes?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
+    expect(bytes?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([{ Name: 'DocumentBytes', Unit: 'Bytes' }]);
+    expect(bytes?.DocumentBytes).toBe((await services.store.getJob('finalize-1'))?.document?.bytes);
+
+    // A retried Finalize neither counts the end again nor delivers again.
+    const again = await publishedMetrics(() => handler({ jobId: 'finalize-1' }, context));
+    expect(Object.keys(again)).toEqual([]);
+  });
+});
