@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CliUsageError } from '../../../cli/cli-usage-error';
 import { batchCommand, batchName } from '../../../cli/commands/batch';
-import type { BatchSummary } from '../../../local/batch-runtime';
+import type { BatchItem, BatchSummary } from '../../../local/batch-runtime';
 import { type RunningEmulator, startBedrockEmulator, targetDocument } from '../../../local/bedrock-emulator';
 import { jobInput } from '../../../scenarios/job-variants';
 
@@ -36,8 +36,8 @@ afterAll(async () => {
 });
 
 const summaryOf = (outDir: string) =>
-  JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as BatchSummary & {
-    items: { document?: string }[];
+  JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Omit<BatchSummary, 'items'> & {
+    items: (BatchItem & { document?: string })[];
   };
 
 describe('longform batch', () => {
