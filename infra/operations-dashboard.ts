@@ -39,8 +39,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * One CloudWatch dashboard for the workflow, built only from metrics that are really published: the
  * state machine's own (AWS/States, dimension `StateMachineArn`) and the handlers' (namespace `Longform`,
- * `./operations-metrics`). Rows: the alarms; executions and documents per hour; rounds, tokens and
- * round latency; Bedrock throttling and the retried errors by name.
+ * `./operations-metrics`). Rows: the alarms; executions, documents per hour and their sizes; rounds,
+ * tokens and round latency; Bedrock throttling and the retried errors by name.
  */
 export class OperationsDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -53,7 +53,7 @@ export class OperationsDashboard extends Construct {
       [
         new GraphWidget({
           title: 'Executions (per 5 minutes)',
-          width: 12,
+          width: 8,
           left: [
             machine.metricStarted({ statistic: Stats.SUM, period: FIVE_MINUTES, label: 'Started' }),
             machine.metricSucceeded({ statistic: Stats.SUM, period: FIVE_MINUTES, label: 'Succeeded' }),
@@ -64,13 +64,24 @@ export class OperationsDashboard extends Construct {
         }),
         new GraphWidget({
           title: 'Documents finished per hour, by job status',
-          width: 12,
+          width: 8,
           stacked: true,
           left: FINAL_JOB_STATUSES.map((status) =>
             longformMetric(LONGFORM_METRICS.documentsFinished, {
               dimensions: { JobStatus: status },
               period: Duration.hours(1),
               label: status,
+            }),
+          ),
+        }),
+        new GraphWidget({
+          title: 'Document size (bytes, per hour)',
+          width: 8,
+          left: ['p50', 'Maximum'].map((statistic) =>
+            longformMetric(LONGFORM_METRICS.documentBytes, {
+              statistic,
+              period: Duration.hours(1),
+              label: statistic,
             }),
           ),
         }),

@@ -13,7 +13,8 @@ export const SERVICE_NAME = 'longform';
  * The metrics the handlers publish through Powertools (embedded metric format), by name. The round
  * function (`functions/handlers/generate-round.ts`) publishes the round and token counts, `RoundLatency`
  * and, per failed attempt, `RoundErrors` with the dimension `ErrorName`; `Finalize job` publishes
- * `DocumentsFinished` with the dimension `JobStatus`. Every one also carries `service`.
+ * `DocumentsFinished` with the dimension `JobStatus`, once per job, and `DocumentBytes` per document
+ * delivered. Every one also carries `service`.
  */
 export const LONGFORM_METRICS = {
   rounds: 'Rounds',
@@ -25,6 +26,7 @@ export const LONGFORM_METRICS = {
   roundLatency: 'RoundLatency',
   roundErrors: 'RoundErrors',
   documentsFinished: 'DocumentsFinished',
+  documentBytes: 'DocumentBytes',
 } as const;
 
 /** The error name Bedrock throttling (ThrottlingException, ServiceQuotaExceededException) is reported under. */
