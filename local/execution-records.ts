@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomically } from './data-directory';
+import { DataDirectoryError, writeFileAtomically } from './data-directory';
 
 /** Where `serve` keeps its executions in a data directory, next to the jobs. */
 export const EXECUTION_RECORDS_FILE = 'serve-executions.json';
@@ -39,7 +39,10 @@ export class ExecutionRecordFile {
     this.file = join(directory, EXECUTION_RECORDS_FILE);
   }
 
-  /** The records written by an earlier process; none when there is no file yet. */
+  /**
+   * The records written by an earlier process; none when there is no file yet.
+   * @throws DataDirectoryError when the file is not one this class wrote.
+   */
   load(): ExecutionRecord[] {
     let text: string;
     try {
@@ -48,9 +51,16 @@ export class ExecutionRecordFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const parsed = JSON.parse(text) as { format?: string; executions?: ExecutionRecord[] };
-    if (parsed.format !== FORMAT || !Array.isArray(parsed.executions)) {
-      throw new Error(`${this.file} is not a file of served executions`);
+    let parsed: { format?: string; executions?: ExecutionRecord[] } | null = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Said below.
+    }
+    if (parsed?.format !== FORMAT || !Array.isArray(parsed.executions)) {
+      throw new DataDirectoryError(
+        `${this.file} is damaged: it is not a record of served executions; move it away to serve the jobs without their executions`,
+      );
     }
     return parsed.executions;
   }
