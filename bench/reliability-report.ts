@@ -11,6 +11,7 @@ import {
   NON_OBJECT_EXECUTION_INPUTS,
   runBadExecutionInputs,
 } from '../scenarios/bad-inputs';
+import { runBatchJobs, throttledBatch } from '../scenarios/batch-jobs';
 import {
   BAD_COMMAND_LINES,
   runBadCommandLines,
@@ -64,6 +65,9 @@ const SCENARIOS: (() => Promise<ScenarioReport>)[] = [
     runPermanentFailureResumed(['AccessDeniedException', 'ValidationException', 'AccessDeniedException'], 3),
   () => runSameJobTwice(),
   () => runConcurrentJobs({ jobs: 50, documentTokens: 500, maxTokensPerRound: 100 }),
+  // A 200-line batch on the offline batch workflow: every line exactly once, every document exact,
+  // never more than 16 model calls at once.
+  async () => (await runBatchJobs(throttledBatch(200, 16))).report,
   () => runLargeInputs({ documentTokens: 900_000, maxTokensPerRound: 32_000 }),
   // Streaming: a slow model time-boxed by a 3 s round timeout, and 200 runs (40 seeds of 5 jobs) with
   // throttles and drops at seeded points of the streams, some failing past half their budget. (20 jobs
