@@ -59,6 +59,20 @@ export interface ExecutionState {
 const EXECUTION_ENDED_EARLY = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /**
+ * The status to report for a job from its stored status and its execution's: an execution that ended
+ * early while its job was open (RUNNING or PENDING) gives its own (FAILED, TIMED_OUT, ABORTED); a job not
+ * stored is PENDING while its execution runs, and otherwise ended that way or FAILED.
+ */
+export function outcomeStatus(jobStatus: string | undefined, executionStatus: string | undefined): string {
+  const endedEarly = executionStatus !== undefined && EXECUTION_ENDED_EARLY.has(executionStatus);
+  if (jobStatus === undefined) {
+    if (executionStatus === 'RUNNING') return 'PENDING';
+    return endedEarly ? executionStatus : 'FAILED';
+  }
+  return endedEarly && (jobStatus === 'RUNNING' || jobStatus === 'PENDING') ? executionStatus : jobStatus;
+}
+
+/**
  * Builds the summary from the stored job and, when known, its execution. The job may not exist (input
  * refused before anything was written, or not yet stored by a running execution). An execution that
  * ended early while its job was still running (retries ran out on a transient error, or it was stopped)
@@ -72,23 +86,13 @@ export function summarize(
   elapsedMs?: number,
   prices: PriceTable = cliPriceTable(),
 ): JobSummary {
-  const endedEarly = execution !== undefined && EXECUTION_ENDED_EARLY.has(execution.status);
-  const jobOpen = job?.status === 'RUNNING' || job?.status === 'PENDING';
+  const status = outcomeStatus(job?.status, execution?.status);
   // A running job has no failure, but may carry the error its state machine is retrying.
   const recorded = job?.failure ?? (job?.status === 'RUNNING' ? job.lastError : undefined);
   const failure =
-    endedEarly && (jobOpen || !job)
+    execution && status !== job?.status && status !== 'PENDING'
       ? { name: execution.error, message: execution.cause }
       : recorded && { name: recorded.name, message: recorded.message };
-  const status = job
-    ? endedEarly && jobOpen
-      ? execution.status
-      : job.status
-    : execution?.status === 'RUNNING'
-      ? 'PENDING'
-      : endedEarly && execution.status !== 'FAILED'
-        ? execution.status
-        : 'FAILED';
   return {
     jobId,
     status,

@@ -1,7 +1,7 @@
 import type { LongformClient } from '../client/longform-client';
 import { writeStdout } from './document-output';
 import { JobEventReporter } from './job-event-reporter';
-import { failureLine } from './job-report';
+import { failureLine, outcomeStatus } from './job-report';
 
 /** How often a terminal's live line is redrawn between events, so its elapsed time moves. */
 const TICK_MS = 1000;
@@ -34,11 +34,8 @@ export async function watchJob(client: LongformClient, jobId: string, json: bool
       if (reporter) reporter.report(event);
       else await writeStdout(`${JSON.stringify(event)}\n`);
       if (event.type === 'finished') {
-        finished = {
-          status: event.jobStatus ?? event.executionStatus,
-          error: event.error,
-          cause: event.cause,
-        };
+        const status = outcomeStatus(event.jobStatus, event.executionStatus);
+        finished = { status, error: event.error, cause: event.cause };
       }
     }
   } finally {
