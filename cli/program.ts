@@ -56,14 +56,14 @@ export function buildProgram(exit: (code: number) => void): Command {
       exit(await (await import('./commands/run')).runCommand(prompts, flags)),
     );
 
-  addJobInputOptions(
-    addJobTargetOptions(
+  addJobTargetOptions(
+    addJobInputOptions(
       program
         .command('start')
         .description('Start a job on a deployed stack (or serve) and print its job id.')
         .argument('[PROMPT...]', 'the request (quote it), or use --prompt-file'),
-      false,
     ),
+    false,
   )
     .option('--watch', 'then watch the job to its end (see watch)')
     .option('--json', 'print { jobId, executionArn } (and with --watch the events as JSON lines)')
