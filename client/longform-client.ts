@@ -32,10 +32,6 @@ import type { JobEvent, RoundEvent } from './job-events';
 import { planResume } from './resume-plan';
 import { readStackOutputs } from './stack-outputs';
 
-export type { FinishedEvent, JobEvent, RetryEvent, RoundEvent, Usage } from './job-events';
-export { JobAlreadyCompletedError, JobNotResumableError } from './resume-plan';
-export { StackOutputMissingError } from './stack-outputs';
-
 /** Where a Longform stack is, and how to reach it (standard SDK config; endpoints also from `AWS_ENDPOINT_URL_*`). */
 export interface LongformClientOptions {
   /** The stack's state machine (its StateMachineArn output), or `serve`'s. */

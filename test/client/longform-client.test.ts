@@ -1,3 +1,4 @@
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../client/job-events';
 import { LongformClient } from '../../client/longform-client';
@@ -10,14 +11,17 @@ import {
   servedEndpoints,
   startStepFunctionsServer,
 } from '../../local/step-functions-server';
+import { type MotoServer, startMotoServer } from '../../scenarios/moto-server';
 
 let runtime: OfflineRuntime;
 let server: StepFunctionsServer;
 let client: LongformClient;
 let newClient: () => LongformClient;
+/** An independent CloudFormation API, where the test creates stacks for `fromStack` to read. */
+let moto: MotoServer;
 
 beforeAll(async () => {
-  runtime = await OfflineRuntime.start({ retryIntervalMs: 1 });
+  [runtime, moto] = await Promise.all([OfflineRuntime.start({ retryIntervalMs: 1 }), startMotoWithStacks()]);
   server = await startStepFunctionsServer(runtime);
   const endpoints = await servedEndpoints(runtime, server);
   const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
@@ -32,10 +36,35 @@ beforeAll(async () => {
   client = newClient();
 });
 
+/** moto with two stacks: `Longform`, whose outputs name serve's state machine and table, and one without. */
+async function startMotoWithStacks(): Promise<MotoServer> {
+  const started = await startMotoServer();
+  const { endpoint, region, credentials } = started.clientConfig;
+  const cloudformation = new CloudFormationClient({ endpoint, region, credentials });
+  const createStack = (name: string, outputs: Record<string, string>) =>
+    cloudformation.send(
+      new CreateStackCommand({
+        StackName: name,
+        TemplateBody: JSON.stringify({
+          Resources: { Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+          Outputs: Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, { Value: value }])),
+        }),
+      }),
+    );
+  try {
+    await createStack('Longform', { StateMachineArn: LOCAL_STATE_MACHINE_ARN, TableName: LOCAL_TABLE_NAME });
+    await createStack('NotLongform', { TableName: LOCAL_TABLE_NAME });
+  } finally {
+    cloudformation.destroy();
+  }
+  return started;
+}
+
 afterAll(async () => {
   client?.destroy();
   await server?.close();
   await runtime?.stop();
+  await moto?.stop();
 });
 
 /** Every event of a watch, to its end. */
@@ -168,7 +197,7 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     // Instruction rounds of 6 tokens filled by chatter: two rounds without progress end the job FAILED.
     runtime.emulator?.setInstructionQuirks({ preambleRate: 1 });
     const input = {
-      prompt: 'Resumed anew [emulator:tokens=200]',
+      prompt: 'Resumed anew [emulator:tokens=60]',
       maxTokensPerRound: 6,
       continuation: 'instruction',
     };
@@ -218,6 +247,27 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
       jobId: 'client-stopped',
       executionStatus: 'ABORTED',
       executionName: 'client-stopped',
+    });
+  });
+
+  it("reads a stack's StateMachineArn and TableName outputs, and names the one a stack lacks", async () => {
+    const { endpoint, region, credentials } = moto.clientConfig;
+    const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const clients = {
+      cloudformation: { endpoint, region, credentials },
+      sfn: { ...local, endpoint: server.url },
+      dynamodb: { ...local, endpoint: (await servedEndpoints(runtime, server)).dynamodb },
+    };
+    const fromStack = await LongformClient.fromStack('Longform', clients);
+    try {
+      expect(await fromStack.list()).toEqual(await client.list());
+      expect((await fromStack.status('client-job')).job?.status).toBe('COMPLETED');
+    } finally {
+      fromStack.destroy();
+    }
+    await expect(LongformClient.fromStack('NotLongform', clients)).rejects.toMatchObject({
+      name: 'StackOutputMissingError',
+      message: expect.stringContaining('no StateMachineArn output'),
     });
   });
 
