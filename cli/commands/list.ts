@@ -10,8 +10,9 @@ export type ListFlags = Omit<JobTargetFlags, 'dataDir'> & {
 };
 
 /**
- * `longform list`: the jobs of a deployed stack (or `serve`), newest first, one a line (execution status,
- * job id), or with `--json` one JSON array. Returns 0.
+ * `longform list`: the jobs of a deployed stack (or `serve`), newest first, one execution a line (its
+ * status, the job id, and the execution's name when a resume gave it another), or with `--json` one JSON
+ * array. Returns 0.
  */
 export function listCommand(flags: ListFlags) {
   const target = resolveClientTarget(flags, process.env);
@@ -23,7 +24,12 @@ export function listCommand(flags: ListFlags) {
     await writeStdout(
       flags.json
         ? `${JSON.stringify(jobs)}\n`
-        : jobs.map((job) => `${job.executionStatus.padEnd(15)} ${job.jobId}\n`).join(''),
+        : jobs
+            .map(({ executionStatus, jobId, executionName }) => {
+              const resumed = executionName === jobId ? '' : ` (execution ${executionName})`;
+              return `${executionStatus.padEnd(15)} ${jobId}${resumed}\n`;
+            })
+            .join(''),
     );
     return 0;
   });
