@@ -11,7 +11,7 @@ import { runBatchJobs, throttledBatch } from '../scenarios/batch-jobs';
 const quick = process.argv.includes('--quick');
 const items = quick ? 16 : 200;
 const concurrency = quick ? 4 : 16;
-const { report, wallMs, itemsPerMinute, maxInFlight } = await runBatchJobs(
+const { report, wallMs, itemsPerMinute, maxInFlight, linesLost, linesDuplicated } = await runBatchJobs(
   throttledBatch(items, concurrency),
 );
 const throttles = Object.entries(report.faults)
@@ -33,6 +33,8 @@ const rows = [
     String(items),
     String(concurrency),
     String(throttles),
+    String(linesLost),
+    String(linesDuplicated),
     `${report.exactJobs}/${report.jobs}`,
     String(report.charactersLost),
     String(report.charactersDuplicated),

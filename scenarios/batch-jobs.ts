@@ -23,6 +23,9 @@ export interface BatchJobsResult {
   itemsPerMinute: number;
   /** The most model requests the emulator answered at once. */
   maxInFlight: number;
+  /** Lines with no item in the summary, and items beyond one per line (or jobs run more than once). */
+  linesLost: number;
+  linesDuplicated: number;
 }
 
 /**
@@ -88,7 +91,14 @@ export async function runBatchJobs(options: BatchJobsOptions): Promise<BatchJobs
       recorder.note(
         `${options.items} lines at ${options.concurrency} at once: ${(wallMs / 1000).toFixed(1)} s, ${itemsPerMinute.toFixed(0)} items/min, at most ${maxInFlight} model requests at once`,
       );
-      return { report: recorder.finish(), wallMs, itemsPerMinute, maxInFlight };
+      return {
+        report: recorder.finish(),
+        wallMs,
+        itemsPerMinute,
+        maxInFlight,
+        linesLost: lost,
+        linesDuplicated: duplicated,
+      };
     },
   );
 }

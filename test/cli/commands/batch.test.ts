@@ -12,7 +12,7 @@ import { jobInput } from '../../../scenarios/job-variants';
 // side: how many requests were in flight at once, and whether a second run asked for anything.
 let emulator: RunningEmulator;
 let dir: string;
-const inputs = Array.from({ length: 5 }, (_, index) => jobInput('batch', index, 240, 100));
+const inputs = Array.from({ length: 5 }, (_, index) => jobInput('batch', index, 160, 100));
 const lines = [
   JSON.stringify(inputs[0]),
   JSON.stringify({ ...inputs[1], jobId: 'named-job' }),
@@ -40,15 +40,14 @@ const summaryOf = (outDir: string) =>
     items: (BatchItem & { document?: string })[];
   };
 
+/** The catalogue, 2 at once, in one data directory, its summary and documents in `outDir`. */
+const runCatalogue = (outDir: string) =>
+  batchCommand(join(dir, 'catalogue.jsonl'), { concurrency: 2, dataDir: join(dir, 'data'), outDir });
+
 describe('longform batch', () => {
   it('runs every line at most --concurrency at once; a bad line fails only its own item', async () => {
     const outDir = join(dir, 'out');
-    const code = await batchCommand(join(dir, 'catalogue.jsonl'), {
-      concurrency: 2,
-      dataDir: join(dir, 'data'),
-      outDir,
-    });
-    expect(code).toBe(1);
+    expect(await runCatalogue(outDir)).toBe(1);
     expect(emulator.inFlight().max).toBe(2);
     const summary = summaryOf(outDir);
     expect(summary.items.map((item) => item.jobId)).toEqual([
@@ -70,12 +69,7 @@ describe('longform batch', () => {
   it('asks Bedrock for nothing again on a second run over the same data directory', async () => {
     const requests = emulator.stats().requests;
     const outDir = join(dir, 'again');
-    const code = await batchCommand(join(dir, 'catalogue.jsonl'), {
-      concurrency: 2,
-      dataDir: join(dir, 'data'),
-      outDir,
-    });
-    expect(code).toBe(1);
+    expect(await runCatalogue(outDir)).toBe(1);
     expect(emulator.stats().requests).toBe(requests);
     expect(summaryOf(outDir).completed).toBe(5);
   });
