@@ -25,11 +25,11 @@ import type { JobDefaults } from '../functions/core/job-config';
 import { NO_USAGE } from '../functions/core/job-record';
 import { jobIdOfExecution, validateJobId } from '../functions/core/job-reference';
 import { createDynamoDbClient, createJobStore } from '../functions/handlers/shared/clients';
-import { committedRounds } from './committed-rounds';
 import { endedAtFailState, HistoryDecoder } from './execution-history';
 import { prepareExecutionInput } from './execution-input';
-import type { JobEvent, RoundEvent } from './job-events';
+import type { JobEvent } from './job-events';
 import { planResume } from './resume-plan';
+import { RoundCursor } from './round-cursor';
 import { readStackOutputs } from './stack-outputs';
 
 /** Where a Longform stack is, and how to reach it (standard SDK config; endpoints also from `AWS_ENDPOINT_URL_*`). */
@@ -210,26 +210,7 @@ export class LongformClient {
     const { pollIntervalMs = 1000, signal } = options;
     let executionName = (await this.store.getJob(jobId))?.executionName ?? jobId;
     let decoder = new HistoryDecoder();
-    let last = { round: 0, documentCharacters: 0 };
-    const roundsThrough = async function* (
-      this: LongformClient,
-      through = Number.POSITIVE_INFINITY,
-    ): AsyncGenerator<RoundEvent> {
-      const { round: after, documentCharacters } = last;
-      const { tableName } = this.options;
-      for await (const round of committedRounds(
-        this.documents,
-        tableName,
-        jobId,
-        after + 1,
-        through,
-        documentCharacters,
-      )) {
-        last = round;
-        yield round;
-      }
-    }.bind(this);
-
+    const rounds = new RoundCursor(this.documents, this.options.tableName, jobId);
     while (!signal?.aborted) {
       const events = await this.historyAfter(executionName, decoder.lastEventId).catch((error: unknown) => {
         if (error instanceof ExecutionDoesNotExist) {
@@ -238,9 +219,9 @@ export class LongformClient {
         throw error;
       });
       for (const item of decoder.decode(events)) {
-        if (item.type === 'committed') yield* roundsThrough(item.round);
+        if (item.type === 'committed') yield* rounds.through(item.round);
         else {
-          if (item.round !== undefined) yield* roundsThrough(item.round - 1);
+          if (item.round !== undefined) yield* rounds.through(item.round - 1);
           yield item;
         }
       }
@@ -253,7 +234,7 @@ export class LongformClient {
           decoder = new HistoryDecoder();
           continue;
         }
-        yield* roundsThrough();
+        yield* rounds.through();
         yield {
           type: 'finished',
           ...end,

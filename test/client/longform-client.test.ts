@@ -137,6 +137,13 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     expectWellFormed(events);
     expect(events.at(-1)).toMatchObject({ executionStatus: 'SUCCEEDED', jobStatus: 'COMPLETED' });
     expect(await documentOf('stored-job')).toBe(targetDocument(input));
+    // A job record holds at most 300,000 bytes of prompt text (one DynamoDB item): a 1 MB prompt is
+    // refused before anything is stored or started.
+    await expect(client.start({ prompt: 'x'.repeat(1_000_000), jobId: 'too-big' })).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      field: 'prompt',
+    });
+    await expect(client.status('too-big')).rejects.toMatchObject({ name: 'JobNotFoundError' });
   });
 
   it('watches every round once and in order, a retry with its error name, then the end', async () => {
