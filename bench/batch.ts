@@ -22,6 +22,8 @@ const rows = [
     'items',
     'concurrency',
     'throttles',
+    'lines lost',
+    'lines twice',
     'exact',
     'lost chars',
     'dup chars',
