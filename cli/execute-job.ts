@@ -71,7 +71,11 @@ export async function executeJob(
 ): Promise<number> {
   const started = Date.now();
   const progress = new ProgressReporter(
-    { write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+    {
+      write: (text) => process.stderr.write(text),
+      isTTY: process.stderr.isTTY === true,
+      columns: process.stderr.columns,
+    },
     runtime.roundStateName,
   );
   const stopListening = onInterrupt(runtime, options.jobId);

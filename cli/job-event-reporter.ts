@@ -9,6 +9,10 @@ function tokens(usage: Usage): string {
   return `${input} in (${all.cacheReadInputTokens} cached) / ${all.outputTokens} out tokens`;
 }
 
+function rounds(count: number): string {
+  return `${count} ${count === 1 ? 'round' : 'rounds'}`;
+}
+
 /** Elapsed time as a person reads it: `4.2 s`, `3m 07s`, `2h 05m`. */
 export function elapsedText(milliseconds: number): string {
   const seconds = Math.max(0, milliseconds) / 1000;
@@ -23,7 +27,7 @@ export function elapsedText(milliseconds: number): string {
 export function finishedLine(event: Extract<JobEvent, { type: 'finished' }>): string {
   return (
     `finished: ${event.jobStatus ?? 'no job stored'} (execution ${event.executionStatus}), ` +
-    `${event.rounds} rounds, ${event.documentCharacters} chars, ${tokens(event.usage)}`
+    `${rounds(event.rounds)}, ${event.documentCharacters} chars, ${tokens(event.usage)}`
   );
 }
 
@@ -47,7 +51,6 @@ export class JobEventReporter {
    */
   constructor(
     sink: ProgressSink,
-    private readonly jobId: string,
     private readonly startedAt: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -103,7 +106,7 @@ export class JobEventReporter {
         ? ''
         : `, ${this.retries} ${this.retries === 1 ? 'retry' : 'retries'} (last ${this.lastRetry})`;
     this.line.write(
-      `job ${this.jobId}: ${this.rounds} ${this.rounds === 1 ? 'round' : 'rounds'}, ${tokens(this.usage)}, ${this.characters} chars, ` +
+      `${rounds(this.rounds)}, ${tokens(this.usage)}, ${this.characters} chars, ` +
         `${rate} chars/s${retries}, ${elapsedText(elapsed)}`,
       true,
     );

@@ -4,6 +4,8 @@ import type { ExecutionEvent } from '../local/offline-runtime';
 export interface ProgressSink {
   write(text: string): void;
   isTTY: boolean;
+  /** The terminal's width: a live line is cut to fit it, since `\r` cannot redraw a wrapped line. */
+  columns?: number;
 }
 
 interface RoundOutput {
@@ -38,7 +40,10 @@ export class LiveLine {
       this.sink.write(`${this.prefix}${text}\n`);
       return;
     }
-    this.sink.write(`${this.live ? '\r\x1b[K' : ''}${this.prefix}${text}${replaceable ? '' : '\n'}`);
+    const { columns } = this.sink;
+    const fitted =
+      replaceable && columns ? `${this.prefix}${text}`.slice(0, columns - 1) : `${this.prefix}${text}`;
+    this.sink.write(`${this.live ? '\r\x1b[K' : ''}${fitted}${replaceable ? '' : '\n'}`);
     this.live = replaceable;
   }
 

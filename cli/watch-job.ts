@@ -14,10 +14,15 @@ const TICK_MS = 1000;
  */
 export async function watchJob(client: LongformClient, jobId: string, json: boolean): Promise<number> {
   const { job } = await client.status(jobId);
-  const sink = { write: (text: string) => process.stdout.write(text), isTTY: process.stdout.isTTY === true };
+  const { stdout } = process;
+  const sink = {
+    write: (text: string) => stdout.write(text),
+    isTTY: stdout.isTTY === true,
+    columns: stdout.columns,
+  };
   const reporter = json
     ? undefined
-    : new JobEventReporter(sink, jobId, job ? Date.parse(job.createdAt) : Date.now());
+    : new JobEventReporter(sink, job ? Date.parse(job.createdAt) : Date.now());
   const ticker = sink.isTTY && reporter ? setInterval(() => reporter.tick(), TICK_MS) : undefined;
   const interrupt = (signal: NodeJS.Signals) => {
     reporter?.finish();

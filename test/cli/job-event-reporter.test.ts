@@ -28,9 +28,10 @@ const EVENTS: JobEvent[] = [
 ];
 
 /** Reports `events` with a clock 2 s after the job started. */
-function collect(isTTY: boolean, events: JobEvent[]): string {
+function collect(isTTY: boolean, events: JobEvent[], columns?: number): string {
   let written = '';
-  const reporter = new JobEventReporter({ write: (text) => (written += text), isTTY }, 'j1', 0, () => 2000);
+  const sink = { write: (text: string) => (written += text), isTTY, ...(columns ? { columns } : {}) };
+  const reporter = new JobEventReporter(sink, 0, () => 2000);
   for (const event of events) reporter.report(event);
   reporter.finish();
   return written;
@@ -53,12 +54,17 @@ describe('JobEventReporter', () => {
     const draws = output.split('\n')[0]?.split('\r\x1b[K') ?? [];
     expect(draws).toHaveLength(4);
     expect(draws[3]).toBe(
-      'job j1: 3 rounds, 1560 in (1200 cached) / 150 out tokens, 600 chars, 300 chars/s, 1 retry (last BedrockThrottlingError), 2.0 s',
+      '3 rounds, 1560 in (1200 cached) / 150 out tokens, 600 chars, 300 chars/s, 1 retry (last BedrockThrottlingError), 2.0 s',
     );
     expect(output.split('\n').slice(1)).toEqual([
       'finished: COMPLETED (execution SUCCEEDED), 3 rounds, 600 chars, 1560 in (1200 cached) / 150 out tokens',
       '',
     ]);
+  });
+
+  it('cuts the live line to the terminal’s width, since a wrapped line cannot be redrawn', () => {
+    const [live] = collect(true, EVENTS, 40).split('\n');
+    for (const draw of live?.split('\r\x1b[K') ?? []) expect(draw).toHaveLength(39);
   });
 
   it('writes elapsed time in seconds, minutes or hours', () => {
