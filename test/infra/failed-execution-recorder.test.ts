@@ -1,5 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnRule } from 'aws-cdk-lib/aws-events';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { DefinitionBody, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { FailedExecutionRecorder } from '../../infra/failed-execution-recorder';
 describe('FailedExecutionRecorder', () => {
   it("gives Record failure the execution's name and its input, so a resumed job's execution finds its job", () => {
     const stack = new Stack();
-    new FailedExecutionRecorder(stack, 'Recorder', {
+    const recorder = new FailedExecutionRecorder(stack, 'Recorder', {
       stateMachine: new StateMachine(stack, 'Machine', {
         definitionBody: DefinitionBody.fromChainable(new Pass(stack, 'Pass')),
       }),
@@ -19,15 +19,17 @@ describe('FailedExecutionRecorder', () => {
       }),
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(2);
+    const rules = ['ExecutionFailed', 'ExecutionTimedOut'].map(
+      (id) => recorder.node.findChild(id).node.defaultChild as CfnRule,
+    );
     for (const rule of rules) {
-      const { InputPathsMap, InputTemplate } = rule.Properties.Targets[0].InputTransformer;
-      expect(InputPathsMap).toMatchObject({
+      const [target] = stack.resolve(rule.targets);
+      const { inputPathsMap, inputTemplate } = target.inputTransformer;
+      expect(inputPathsMap).toMatchObject({
         'detail-name': '$.detail.name',
         'detail-input': '$.detail.input',
       });
-      expect(InputTemplate).toMatch(/^\{"jobId":<detail-name>,"failure":\{.*\},"input":<detail-input>\}$/);
+      expect(inputTemplate).toMatch(/^\{"jobId":<detail-name>,"failure":\{.*\},"input":<detail-input>\}$/);
     }
   });
 });
