@@ -11,7 +11,6 @@ import {
   IntegrationPattern,
   type IStateMachine,
   JsonPath,
-  LogLevel,
   OutputType,
   Pass,
   ResultWriterV2,
@@ -26,6 +25,7 @@ import {
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeWildcards } from './acknowledge-wildcards';
+import { enableStateMachineTelemetry } from './state-machine-telemetry';
 
 /** Where manifests are read from and summaries written to, in the stack's bucket. */
 export const MANIFEST_PREFIX = 'manifests/';
@@ -117,21 +117,18 @@ export class BatchWorkflow extends Construct {
     super(scope, id);
     // ResultWriterV2 renders only with this flag; set here, before any child, so it holds for this construct alone.
     this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(batchDefinition(this, props)),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, 'StateMachineLogs', {
-          retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-          removalPolicy,
-        }),
-        level: LogLevel.ERROR,
-        includeExecutionData: false,
-      },
     });
+    enableStateMachineTelemetry(
+      this.stateMachine,
+      new LogGroup(this, 'StateMachineLogs', {
+        retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      }),
+    );
     this.acknowledgeFindings(props);
   }
 
@@ -145,11 +142,6 @@ export class BatchWorkflow extends Construct {
     });
     const stack = Stack.of(this);
     const nag = (value: string) => nagRendering(stack.resolve(value));
-    acknowledgeWildcards(
-      stateMachine,
-      ['*'],
-      'Log delivery (logs:*LogDelivery*, logs:PutResourcePolicy, logs:Describe*) and X-Ray actions support no resource-level permissions.',
-    );
     acknowledgeWildcards(
       stateMachine,
       [
