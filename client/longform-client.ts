@@ -20,10 +20,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord, JobStore } from '../functions/adapters/job-store';
-import { InvalidInputError, JobNotFoundError } from '../functions/core/errors';
+import { JobNotFoundError } from '../functions/core/errors';
 import type { JobDefaults } from '../functions/core/job-config';
 import { NO_USAGE } from '../functions/core/job-record';
-import { jobIdOfExecution, validateJobId } from '../functions/core/job-reference';
+import { jobIdOfExecution, jobIdTakenError, validateJobId } from '../functions/core/job-reference';
 import { createDynamoDbClient, createJobStore } from '../functions/handlers/shared/clients';
 import { endedAtFailState, HistoryDecoder } from './execution-history';
 import { prepareExecutionInput } from './execution-input';
@@ -167,10 +167,7 @@ export class LongformClient {
       if (!(error instanceof ExecutionAlreadyExists)) throw error;
       const existing = await this.describe(jobId);
       if (existing?.input === undefined || !isDeepStrictEqual(JSON.parse(existing.input), executionInput)) {
-        throw new InvalidInputError(
-          'jobId',
-          `Job ${jobId} already exists with a different input; start the new job under another job id`,
-        );
+        throw jobIdTakenError(jobId);
       }
       // The same job: report the execution that runs it now (a resume's, if it was resumed).
       const job = await this.store.getJob(jobId);

@@ -71,10 +71,13 @@ export function jobIdOfExecution(executionName: string, input: unknown): string 
  * @throws InvalidInputError naming `jobId`.
  */
 export function assertSameJob(jobId: string, existing: JobConfig | undefined, requested: JobConfig): void {
-  if (existing === undefined || !isDeepStrictEqual(existing, requested)) {
-    throw new InvalidInputError(
-      'jobId',
-      `Job ${jobId} already exists with a different input; start the new job under another job id`,
-    );
-  }
+  if (existing === undefined || !isDeepStrictEqual(existing, requested)) throw jobIdTakenError(jobId);
+}
+
+/** The refusal of an input under a job id that another input has taken. */
+export function jobIdTakenError(jobId: string): InvalidInputError {
+  return new InvalidInputError(
+    'jobId',
+    `Job ${jobId} already exists with a different input; start the new job under another job id`,
+  );
 }
