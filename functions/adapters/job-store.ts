@@ -9,6 +9,7 @@ import {
   finishTransition,
   noteErrorTransition,
   reopenTransition,
+  stampExecutionTransition,
   startTransition,
   switchToInstructionTransition,
 } from '../core/job-lifecycle';
@@ -83,6 +84,11 @@ export class JobStore {
   /** Moves a client-stored job from PENDING to RUNNING; `undefined` (unchanged) unless it was PENDING. */
   startJob(jobId: string): Promise<JobRecord | undefined> {
     return this.jobs.apply(jobId, startTransition(this.at()));
+  }
+
+  /** Records that the job now runs under the execution `executionName` (see {@link JobRecord.executionName}). */
+  async stampExecution(jobId: string, executionName: string): Promise<void> {
+    await this.jobs.apply(jobId, stampExecutionTransition(executionName, this.at()));
   }
 
   /** Reads one committed round with its full text, or `undefined` when it was never committed. */

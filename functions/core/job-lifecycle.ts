@@ -31,6 +31,11 @@ export function startTransition(at: string): JobTransition {
   return { set: { status: 'RUNNING', updatedAt: at }, when: { status: ['PENDING'] } };
 }
 
+/** A job runs under another execution (a resume): its name is stamped, whatever the job's status. */
+export function stampExecutionTransition(executionName: string, at: string): JobTransition {
+  return { set: { executionName, updatedAt: at }, when: {} };
+}
+
 /**
  * A committed round moves the job past it. This is where a round's decision becomes the job's status:
  * RUNNING to continue, the decision's final status (and failure) to finish.

@@ -72,6 +72,11 @@ export interface JobRecord {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /**
+   * The execution that ran the job most recently, when it is not the first (named by the job id): a
+   * resume that could not redrive starts another, and its `Initialize job` stamps its name here.
+   */
+  executionName?: string;
   /** Where the finished document was delivered; written once per end of the job. */
   document?: DeliveredDocument;
 }

@@ -1,12 +1,17 @@
 import type { JobStore } from '../adapters/job-store';
 import type { CaughtFailure } from '../core/failure-description';
 import type { EventSink } from '../core/job-events';
+import { jobIdOfExecution } from '../core/job-reference';
 import { type RecordedFailure, recordFailure } from '../workflow/record-failure';
 import { instrumented, type StepHandler, type Telemetry } from './shared/powertools';
 
-/** Payload of `Record failure`: the job and the Catch output (or the failed execution's event). */
+/**
+ * Payload of `Record failure`: the execution's name (`jobId`) and input, and the Catch output (or the
+ * failed execution's event, whose input is JSON text).
+ */
 export interface RecordFailureEvent {
   jobId: string;
+  input?: unknown;
   failure: CaughtFailure;
 }
 
@@ -19,7 +24,8 @@ export function createRecordFailureHandler(dependencies: {
 }): StepHandler<RecordFailureEvent, RecordedFailure> {
   const { store, telemetry, events } = dependencies;
   return instrumented(telemetry, async (event) => {
-    const recorded = await recordFailure(store, event.jobId, event.failure, events);
+    const jobId = jobIdOfExecution(event.jobId, event.input);
+    const recorded = await recordFailure(store, jobId, event.failure, events);
     telemetry.logger.error('Job failed', { errorName: recorded.error });
     return recorded;
   });
