@@ -9,7 +9,7 @@ import {
   type IBucket,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { acknowledgeWildcards } from './acknowledge-wildcards';
+import { acknowledgeWildcards, rolePolicyOf } from './acknowledge-wildcards';
 
 /** Where `Finalize job` writes a finished document: `documents/<jobId>.md`. */
 export const DOCUMENTS_PREFIX = 'documents/';
@@ -61,7 +61,7 @@ export function allowDocumentWrites(bucket: IBucket, fn: IFunction): void {
   );
   const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
   acknowledgeWildcards(
-    fn.role ?? fn,
+    rolePolicyOf(fn),
     [`<${logicalId}.Arn>/${DOCUMENTS_PREFIX}*`],
     'Documents are written under documents/<jobId>.md, one key per job, so the function may write any key under that prefix and nothing else.',
   );

@@ -11,7 +11,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/job-table-keys';
-import { acknowledgeWildcards } from './acknowledge-wildcards';
+import { acknowledgeWildcards, rolePolicyOf } from './acknowledge-wildcards';
 import { bedrockInvokeResources } from './bedrock-model-arns';
 import { allowDocumentWrites, createDocumentsBucket } from './documents-bucket';
 import { FailedExecutionRecorder } from './failed-execution-recorder';
@@ -218,7 +218,7 @@ export class Longform extends Construct {
       account: '<AWS::AccountId>',
     });
     acknowledgeWildcards(
-      round.role ?? round,
+      rolePolicyOf(round),
       rendered.filter((arn) => arn.includes('*')),
       allowedModelIds.length === 0
         ? 'allowedModelIds is empty, which the deployer uses to allow any Bedrock model and inference profile.'
