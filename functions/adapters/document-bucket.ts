@@ -76,6 +76,7 @@ export class DocumentBucket implements DocumentSink {
         ChecksumAlgorithm: 'SHA256',
       }),
     );
+    // In part order: a part starts uploading once the one before it is stored.
     const completed: CompletedPart[] = [];
     let uploading: Promise<void> = Promise.resolve();
     try {
@@ -88,12 +89,12 @@ export class DocumentBucket implements DocumentSink {
         uploading.catch(() => undefined);
       }
       await uploading;
-      completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
       await this.send(
         new CompleteMultipartUploadCommand({ ...target, UploadId, MultipartUpload: { Parts: completed } }),
       );
     } catch (error) {
-      // A part still uploading would outlive the abort; the bucket's lifecycle rule removes what is left.
+      // A part still uploading would outlive the abort, so it ends first; if the abort fails too, the
+      // bucket's lifecycle rule removes the upload's parts.
       await uploading.catch(() => undefined);
       await this.send(new AbortMultipartUploadCommand({ ...target, UploadId })).catch(() => undefined);
       throw error;

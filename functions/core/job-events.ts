@@ -51,7 +51,7 @@ export function jobEndedEvent(job: JobRecord): JobEvent | undefined {
   if (job.status === 'RUNNING' || job.status === 'PENDING') return undefined;
   const detail: JobEventDetail = {
     jobId: job.jobId,
-    executionName: (job as JobRecord & { executionName?: string }).executionName ?? job.jobId,
+    executionName: job.executionName ?? job.jobId,
     status: job.status,
     rounds: job.nextRound - 1,
     documentCharacters: job.documentCharacters,
