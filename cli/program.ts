@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { ListFlags } from './commands/list';
 import type { ResultFlags } from './commands/result';
 import type { ResumeFlags } from './commands/resume';
@@ -159,6 +159,29 @@ export function buildProgram(exit: (code: number) => void): Command {
     .option('--limit <n>', 'at most this many jobs', once(limit))
     .option('--json', 'print one JSON array')
     .action(async (flags: ListFlags) => exit(await (await import('./commands/list')).listCommand(flags)));
+
+  program
+    .command('batch')
+    .description('Run every line of a JSONL manifest as a job on the offline batch workflow.')
+    .addArgument(new Argument('<FILE>', 'the manifest: one JSON job input per line').argParser(path))
+    .option('--concurrency <n>', 'jobs at once (default 4)', once(integer))
+    .option(
+      '--data-dir <dir>',
+      'keep the jobs here, so a second run continues what did not complete',
+      once(path),
+    )
+    .option(
+      '--out-dir <dir>',
+      'write summary.json and each completed document here (default: stdout)',
+      once(path),
+    )
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every line completed; 1 when one did not (its reason is in the summary); 2 for a usage error.',
+    )
+    .action(async (file: string, flags: import('./commands/batch').BatchFlags) =>
+      exit(await (await import('./commands/batch')).batchCommand(file, flags)),
+    );
 
   program
     .command('serve')
