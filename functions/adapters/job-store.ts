@@ -145,11 +145,16 @@ export class JobStore {
   }
 
   /**
-   * Records where an ended job's document was delivered, once (a repeat keeps the first stamp); the job
-   * as it is now, `undefined` when it does not exist or was re-opened meanwhile.
+   * Records where an ended job's document was delivered, once (a repeat keeps the first stamp; `replace`
+   * replaces the stamp of an earlier end); the job as it is now, `undefined` when it does not exist or was
+   * re-opened meanwhile.
    */
-  recordDocument(jobId: string, document: DeliveredDocument): Promise<JobRecord | undefined> {
-    return this.jobs.apply(jobId, deliveredTransition(document, this.at()));
+  recordDocument(
+    jobId: string,
+    document: DeliveredDocument,
+    replace = false,
+  ): Promise<JobRecord | undefined> {
+    return this.jobs.apply(jobId, deliveredTransition(document, this.at(), replace));
   }
 
   /**

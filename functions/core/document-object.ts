@@ -26,9 +26,14 @@ export function parseS3Location(location: string): { bucket: string; key: string
   return match ? { bucket: match[1] as string, key: match[2] as string } : undefined;
 }
 
-/** Whether `Finalize job` still has to deliver the job's document: it ended with text and has no stamp yet. */
-export function needsDelivery(job: JobRecord): boolean {
-  return job.status !== 'RUNNING' && job.status !== 'PENDING' && job.documentCharacters > 0 && !job.document;
+/**
+ * Whether `Finalize job` has to deliver the job's document: it ended with text, and has no stamp yet, or
+ * only one of an earlier end (`endedNow`: this invocation stamped the end, so no attempt at this end
+ * delivered; a job re-opened by a path that kept the stamp has more text now).
+ */
+export function needsDelivery(job: JobRecord, endedNow: boolean): boolean {
+  const ended = job.status !== 'RUNNING' && job.status !== 'PENDING';
+  return ended && job.documentCharacters > 0 && (!job.document || endedNow);
 }
 
 /** Where finished documents are delivered: the documents bucket on AWS, the data directory offline. */

@@ -89,13 +89,14 @@ export function finishTransition(at: string): JobTransition {
 }
 
 /**
- * A job that ended records where its document was delivered, once: a retried or redriven `Finalize job`
- * keeps the first stamp (the same bytes at the same place). A job re-opened meanwhile is not stamped.
+ * A job that ended records where its document was delivered, once per end: a retried or redriven
+ * `Finalize job` keeps the first stamp (the same bytes at the same place), and only the stamp of an
+ * earlier end is replaced (`replace`). A job re-opened meanwhile is not stamped.
  */
-export function deliveredTransition(document: DeliveredDocument, at: string): JobTransition {
+export function deliveredTransition(document: DeliveredDocument, at: string, replace = false): JobTransition {
   return {
-    set: { updatedAt: at },
-    setIfAbsent: { document },
+    set: replace ? { document, updatedAt: at } : { updatedAt: at },
+    ...(replace ? {} : { setIfAbsent: { document } }),
     when: { status: ['COMPLETED', 'CONTEXT_FULL', 'BLOCKED', 'MAX_ROUNDS_REACHED', 'FAILED'] },
   };
 }

@@ -46,9 +46,10 @@ export async function finishJob(
   if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist`);
   const endedNow = job.finishedAt === job.updatedAt;
   let delivered: DeliveredDocument | undefined;
-  if (outlets.documents && needsDelivery(job)) {
+  if (outlets.documents && needsDelivery(job, endedNow)) {
+    const stale = job.document !== undefined;
     delivered = await outlets.documents.deliver(jobId, store.streamDocument(jobId, job.nextRound - 1));
-    job = (await store.recordDocument(jobId, delivered)) ?? job;
+    job = (await store.recordDocument(jobId, delivered, stale)) ?? job;
   }
   const event = jobEndedEvent(job);
   if (outlets.events && event) await outlets.events.publish(event);

@@ -50,17 +50,18 @@ describe('needsDelivery', () => {
   it.each<JobStatus>(['COMPLETED', 'MAX_ROUNDS_REACHED', 'CONTEXT_FULL', 'BLOCKED', 'FAILED'])(
     'delivers a %s job with text',
     (status) => {
-      expect(needsDelivery(job(status, 10))).toBe(true);
+      expect(needsDelivery(job(status, 10), true)).toBe(true);
     },
   );
 
-  it('delivers neither a job still running, nor one without text, nor one already delivered', () => {
-    expect(needsDelivery(job('RUNNING', 10))).toBe(false);
-    expect(needsDelivery(job('PENDING', 10))).toBe(false);
-    expect(needsDelivery(job('FAILED', 0))).toBe(false);
-    expect(needsDelivery(job('COMPLETED', 10, { location: '/d/job-1.md', sha256: 'ab', bytes: 10 }))).toBe(
-      false,
-    );
+  it('delivers neither a job still running, nor one without text, nor one delivered at this end, but redelivers after a later end', () => {
+    const document = { location: '/d/job-1.md', sha256: 'ab', bytes: 10 };
+    expect(needsDelivery(job('RUNNING', 10), true)).toBe(false);
+    expect(needsDelivery(job('PENDING', 10), true)).toBe(false);
+    expect(needsDelivery(job('FAILED', 0), true)).toBe(false);
+    expect(needsDelivery(job('COMPLETED', 10, document), false)).toBe(false);
+    // The end was stamped just now, so the stamp is of an earlier end: the job went on since.
+    expect(needsDelivery(job('COMPLETED', 10, document), true)).toBe(true);
   });
 });
 

@@ -106,7 +106,7 @@ describe('guards', () => {
     });
   });
 
-  it('the delivered document is stamped once, only on a job that ended', () => {
+  it('the delivered document is stamped once per end, only on a job that ended', () => {
     const document = { location: '/data/documents/job-1.md', sha256: 'ab', bytes: 3 };
     const transition = deliveredTransition(document, AT);
     expect(transition.setIfAbsent).toEqual({ document });
@@ -118,5 +118,8 @@ describe('guards', () => {
       'MAX_ROUNDS_REACHED',
       'FAILED',
     ]);
+    // The stamp of an earlier end (a job re-opened by a path that kept it) is replaced.
+    expect(deliveredTransition(document, AT, true)).toMatchObject({ set: { document, updatedAt: AT } });
+    expect(deliveredTransition(document, AT, true)).not.toHaveProperty('setIfAbsent');
   });
 });

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobKey, META_KEY, PARTITION_KEY, SORT_KEY } from '../../../functions/adapters/job-table-keys';
 import { JobNotFoundError } from '../../../functions/core/errors';
 import { JOB_COMPLETED, JOB_FAILED } from '../../../functions/core/job-events';
 import { finishJob } from '../../../functions/workflow/finish-job';
@@ -14,6 +16,7 @@ import {
   type LocalServices,
   startLocalServices,
   TEST_DEFAULTS,
+  TEST_TABLE,
 } from '../../../scenarios/local-services';
 
 let services: LocalServices;
@@ -100,6 +103,37 @@ describe('finishJob', () => {
     expect(outlets.events.events.map((event) => [event.detailType, event.detail.error])).toEqual([
       [JOB_FAILED, { name: 'BedrockAccessDeniedError' }],
     ]);
+  });
+
+  it('delivers again a job that went on after an earlier end whose stamp was kept, and replaces the stamp', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'finish-5', {
+      prompt: 'Limited then raised [emulator:tokens=400]',
+      maxTokensPerRound: 100,
+      maxRounds: 2,
+    });
+    await driveJob(services.store, services.callModel, 'finish-5');
+    const directory = mkdtempSync(join(tmpdir(), 'longform-finish-'));
+    const outlets = { documents: new DocumentDirectory(directory) };
+    const first = await finishJob(services.store, 'finish-5', outlets);
+    expect(first.finished.status).toBe('MAX_ROUNDS_REACHED');
+    // What `resume --max-rounds` does (client/round-limit.ts): a higher limit, RUNNING, the end unstamped.
+    await services.documents.send(
+      new UpdateCommand({
+        TableName: TEST_TABLE,
+        Key: { [PARTITION_KEY]: jobKey('finish-5'), [SORT_KEY]: META_KEY },
+        UpdateExpression: 'SET #config.#maxRounds = :rounds, #status = :running REMOVE failure, finishedAt',
+        ExpressionAttributeNames: { '#config': 'config', '#maxRounds': 'maxRounds', '#status': 'status' },
+        ExpressionAttributeValues: { ':rounds': 50, ':running': 'RUNNING' },
+      }),
+    );
+    await driveJob(services.store, services.callModel, 'finish-5', 3);
+    const second = await finishJob(services.store, 'finish-5', outlets);
+    const text = await services.store.loadDocument('finish-5');
+    expect(second.finished.status).toBe('COMPLETED');
+    expect(second.delivered?.bytes).toBe(Buffer.byteLength(text));
+    expect(second.delivered?.bytes).toBeGreaterThan(first.delivered?.bytes ?? Infinity);
+    expect((await services.store.getJob('finish-5'))?.document).toEqual(second.delivered);
+    expect(readFileSync(join(directory, 'documents', 'finish-5.md'), 'utf8')).toBe(text);
   });
 
   it('a job that does not exist is JobNotFoundError', async () => {
