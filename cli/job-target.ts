@@ -124,7 +124,44 @@ export async function withClient<T>(
       : new LongformClient({ stateMachineArn: target.stateMachineArn, tableName: target.tableName });
   try {
     return await act(client);
+  } catch (error) {
+    throw explainSetupError(error, process.env);
   } finally {
     client.destroy();
   }
+}
+
+/** The AWS SDK could not reach the target: no region, no credentials, or nothing listening there. */
+export class ClientSetupError extends Error {
+  override readonly name = 'ClientSetupError';
+}
+
+/**
+ * Words the SDK's setup errors as what to set (`serve` takes any region and credentials); any other
+ * error is returned as it is.
+ */
+export function explainSetupError(error: unknown, env: NodeJS.ProcessEnv): unknown {
+  const { name, message, code } = (error ?? {}) as NodeJS.ErrnoException;
+  if (message === 'Region is missing') {
+    return new ClientSetupError(
+      'no AWS region: set AWS_REGION (for example AWS_REGION=us-east-1) or a region in your AWS profile; serve takes any',
+    );
+  }
+  if (name === 'CredentialsProviderError') {
+    return new ClientSetupError(
+      `no AWS credentials (${message}): run "aws configure" or "aws sso login", set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; serve takes any`,
+    );
+  }
+  if (code === 'ECONNREFUSED') {
+    const address = message.replace(/^connect ECONNREFUSED /, '');
+    const variable = ['AWS_ENDPOINT_URL_SFN', 'AWS_ENDPOINT_URL_DYNAMODB'].find((name) =>
+      env[name]?.includes(address),
+    );
+    return new ClientSetupError(
+      variable
+        ? `nothing answers at ${address}, which ${variable} names: is longform serve still running there (export its first line again after a restart)?`
+        : `nothing answers at ${address}: check the network and the AWS_ENDPOINT_URL_* variables`,
+    );
+  }
+  return error;
 }

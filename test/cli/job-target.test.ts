@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../cli/cli-usage-error';
-import { type JobTargetFlags, resolveJobTarget } from '../../cli/job-target';
+import {
+  ClientSetupError,
+  explainSetupError,
+  type JobTargetFlags,
+  resolveJobTarget,
+} from '../../cli/job-target';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:Longform';
 const SERVED = {
@@ -65,5 +70,31 @@ describe('resolveJobTarget', () => {
   it('offers --data-dir only to commands that also work offline', () => {
     expect(() => resolveJobTarget({}, {}, true)).toThrow(/, or --data-dir DIR for offline jobs$/);
     expect(() => resolveJobTarget({}, {}, false)).toThrow(/\(longform serve prints them\)$/);
+  });
+});
+
+describe('explainSetupError', () => {
+  it('says what to set when the SDK has no region or credentials, or nothing answers at an endpoint', () => {
+    const region = explainSetupError(new Error('Region is missing'), {});
+    expect(region).toBeInstanceOf(ClientSetupError);
+    expect((region as Error).message).toMatch(/^no AWS region: set AWS_REGION/);
+    const credentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect((explainSetupError(credentials, {}) as Error).message).toMatch(
+      /^no AWS credentials \(Could not load credentials from any providers\): run "aws configure"/,
+    );
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4567'), { code: 'ECONNREFUSED' });
+    expect(
+      (explainSetupError(refused, { AWS_ENDPOINT_URL_SFN: 'http://127.0.0.1:4567' }) as Error).message,
+    ).toBe(
+      'nothing answers at 127.0.0.1:4567, which AWS_ENDPOINT_URL_SFN names: is longform serve still running there (export its first line again after a restart)?',
+    );
+    expect((explainSetupError(refused, {}) as Error).message).toMatch(/check the network/);
+  });
+
+  it('passes every other error on as it is', () => {
+    const other = new Error('Execution Does Not Exist');
+    expect(explainSetupError(other, {})).toBe(other);
   });
 });
