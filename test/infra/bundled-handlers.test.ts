@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { type RunningEmulator, startBedrockEmulator, targetDocument } from '../.
 import { createLambdaContext } from '../../local/lambda-context';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/local-dynamodb';
 import { type MotoServer, sqsCall, startMotoServer } from '../../scenarios/moto-server';
+import { testApp } from './synth';
 
 type Handler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
 
@@ -33,7 +33,7 @@ const DOCUMENTS_BUCKET = 'longform-bundle-documents';
 beforeAll(async () => {
   const motoStarted = startMotoServer();
   const outdir = mkdtempSync(join(tmpdir(), 'longform-cdk-'));
-  const app = new App({ outdir });
+  const app = testApp({ outdir });
   const stack = new LongformStack(app, 'Longform');
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);

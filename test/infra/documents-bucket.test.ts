@@ -1,9 +1,9 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createDocumentsBucket } from '../../infra/documents-bucket';
 import { WORKFLOW_STEPS } from '../../infra/workflow-steps';
-import { synthStack } from './synth';
+import { synthStack, testApp } from './synth';
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties: Json; DeletionPolicy?: string };
@@ -94,7 +94,7 @@ describe('the documents bucket', () => {
   });
 
   it('follows the removal policy', () => {
-    const app = new App();
+    const app = testApp();
     const scope = new Stack(app, 'Bucket');
     createDocumentsBucket(scope, 'Documents', { expirationDays: 3, removalPolicy: RemovalPolicy.DESTROY });
     Template.fromStack(scope).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });

@@ -1,10 +1,10 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type CfnTopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { Longform } from '../../infra/longform';
 import { THROTTLING_ALARM_PERCENT } from '../../infra/operations-alarms';
-import { synthStack } from './synth';
+import { synthStack, testApp } from './synth';
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties: Json };
@@ -123,7 +123,7 @@ describe('the operations alarms', () => {
   });
 
   it('notify a topic given as alarmTopic, and nothing without one', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
     const given = new Stack(app, 'Given');
     const topic = new Topic(given, 'Ops');
     new Longform(given, 'Longform', { alarmTopic: topic });
