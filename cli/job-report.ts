@@ -55,6 +55,20 @@ export interface ExecutionState {
   cause?: string;
 }
 
+/**
+ * An execution's cause as a person reads it: a Lambda function's error arrives as the JSON Lambda reports
+ * (`{"errorType","errorMessage",...}`), of which the message is what says why.
+ */
+export function readableCause(cause: string | undefined): string | undefined {
+  if (!cause?.startsWith('{')) return cause;
+  try {
+    const { errorMessage } = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof errorMessage === 'string' ? errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
 /** Execution statuses that end an execution without finishing its job. */
 const EXECUTION_ENDED_EARLY = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -91,7 +105,7 @@ export function summarize(
   const recorded = job?.failure ?? (job?.status === 'RUNNING' ? job.lastError : undefined);
   const failure =
     execution && status !== job?.status && status !== 'PENDING'
-      ? { name: execution.error, message: execution.cause }
+      ? { name: execution.error, message: readableCause(execution.cause) }
       : recorded && { name: recorded.name, message: recorded.message };
   return {
     jobId,

@@ -1,7 +1,7 @@
 import type { LongformClient } from '../client/longform-client';
 import { writeStdout } from './document-output';
 import { JobEventReporter } from './job-event-reporter';
-import { failureLine, outcomeStatus } from './job-report';
+import { failureLine, outcomeStatus, readableCause } from './job-report';
 
 /** How often a terminal's live line is redrawn between events, so its elapsed time moves. */
 const TICK_MS = 1000;
@@ -9,10 +9,16 @@ const TICK_MS = 1000;
 /**
  * Watches a job to its end on stdout: a live line on a terminal, one plain line per event otherwise, or
  * with `json` one JSON object per event (JSON lines). Ctrl-C or SIGTERM stops watching, never the job.
- * Returns the exit code: 0 when the job completed, else 1 with one line on stderr saying why.
+ * Returns the exit code: 0 when the job completed, else 1 with one line on stderr saying why (`word` may
+ * reword it, e.g. input fields as the flags that gave them).
  * @throws JobNotFoundError when neither an execution nor a job has the id.
  */
-export async function watchJob(client: LongformClient, jobId: string, json: boolean): Promise<number> {
+export async function watchJob(
+  client: LongformClient,
+  jobId: string,
+  json: boolean,
+  word: (line: string) => string = (line) => line,
+): Promise<number> {
   const { job } = await client.status(jobId);
   const { stdout } = process;
   const sink = {
@@ -40,7 +46,7 @@ export async function watchJob(client: LongformClient, jobId: string, json: bool
       else await writeStdout(`${JSON.stringify(event)}\n`);
       if (event.type === 'finished') {
         const status = outcomeStatus(event.jobStatus, event.executionStatus);
-        finished = { status, error: event.error, cause: event.cause };
+        finished = { status, error: event.error, cause: readableCause(event.cause) };
       }
     }
   } finally {
@@ -50,6 +56,8 @@ export async function watchJob(client: LongformClient, jobId: string, json: bool
     process.off('SIGTERM', interrupt);
   }
   if (finished?.status === 'COMPLETED') return 0;
-  process.stderr.write(`${failureLine({ jobId, status: finished?.status ?? 'UNKNOWN', ...finished })}\n`);
+  process.stderr.write(
+    `${word(failureLine({ jobId, status: finished?.status ?? 'UNKNOWN', ...finished }))}\n`,
+  );
   return 1;
 }

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../../functions/core/errors';
 import { validateJobId } from '../../functions/core/job-reference';
 import { writeStdout } from '../document-output';
 import { type JobTargetFlags, resolveClientTarget, withClient } from '../job-target';
-import { type JobInputFlags, toJobInput } from '../run-options';
+import { inFlagTerms, type JobInputFlags, toJobInput } from '../run-options';
 import { watchJob } from '../watch-job';
 import { newJobId, readPromptFile } from './run';
 
@@ -35,6 +35,6 @@ export async function startCommand(prompts: string[], flags: StartFlags): Promis
       `longform: started job ${jobId} (execution ${started.executionArn})` +
         `${flags.watch ? '' : `; follow it with: longform watch ${jobId}`}\n`,
     );
-    return flags.watch ? watchJob(client, jobId, json) : 0;
+    return flags.watch ? watchJob(client, jobId, json, inFlagTerms) : 0;
   });
 }

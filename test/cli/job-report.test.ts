@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliPriceTable, summarize, usageLine } from '../../cli/job-report';
+import { cliPriceTable, readableCause, summarize, usageLine } from '../../cli/job-report';
 import { parseJobInput } from '../../functions/core/job-input';
 import { newJobRecord } from '../../functions/core/job-record';
 
@@ -87,5 +87,26 @@ describe('summarize with the job’s execution', () => {
     expect(
       summarize('j1', record, { status: 'RUNNING' }, undefined, cliPriceTable({})).estimatedCostUsd,
     ).toBeNull();
+  });
+});
+
+describe('readableCause', () => {
+  it("takes a Lambda error's message out of the JSON it reports, and leaves any other cause", () => {
+    const lambda = JSON.stringify({
+      errorType: 'BedrockModelNotFoundError',
+      errorMessage: 'modelId nope: invalid.',
+    });
+    expect(readableCause(lambda)).toBe('modelId nope: invalid.');
+    expect(readableCause('{ not json')).toBe('{ not json');
+    expect(readableCause('{"detail":1}')).toBe('{"detail":1}');
+    expect(readableCause('too slow')).toBe('too slow');
+    expect(readableCause(undefined)).toBeUndefined();
+  });
+
+  it('is what summarize reports for a failed execution', () => {
+    const cause = JSON.stringify({ errorType: 'X', errorMessage: 'why' });
+    expect(summarize('j1', undefined, { status: 'FAILED', error: 'X', cause })).toMatchObject({
+      cause: 'why',
+    });
   });
 });
