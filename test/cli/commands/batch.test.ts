@@ -24,8 +24,8 @@ const lines = [
 const jobIds = ['catalogue-0', 'named-job', 'catalogue-2', 'catalogue-4', 'catalogue-5'];
 
 beforeAll(async () => {
-  // Paced (1 ms a token, 100 ms a round), so the rounds of two jobs overlap at Bedrock however loaded the machine.
-  emulator = await startBedrockEmulator({ faults: { latencyPerTokenMs: 1 } });
+  // Paced (2 ms a token, 200 ms a round), so the rounds of two jobs overlap at Bedrock however loaded the machine.
+  emulator = await startBedrockEmulator({ faults: { latencyPerTokenMs: 2 } });
   vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', emulator.url);
   dir = mkdtempSync(join(tmpdir(), 'longform-batch-'));
   writeFileSync(join(dir, 'catalogue.jsonl'), `${lines.join('\n')}\n`);

@@ -3,10 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { startBedrockEmulator } from '../../../local/bedrock-emulator';
 import { bedrockClient } from './sdk-clients';
 
+/** Waits until `done` holds, checking every 10 ms, for at most 10 s (a loaded machine is slow to connect). */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 10_000; waited += 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('the in-flight gauge', () => {
   it('counts model requests being answered, keeps the most at once, and returns to 0', async () => {
-    // Paced answers, so that requests sent together are answered at the same time.
-    const emulator = await startBedrockEmulator({ faults: { latencyPerTokenMs: 40 } });
+    // Each answer takes 4 tokens × 150 ms, so the three requests sent together are answered at once.
+    const emulator = await startBedrockEmulator({ faults: { latencyPerTokenMs: 150 } });
     try {
       const client = bedrockClient(emulator.url, 'http2');
       const ask = () =>
@@ -14,15 +21,15 @@ describe('the in-flight gauge', () => {
           new ConverseCommand({
             modelId: 'us.anthropic.claude-sonnet-4-6',
             messages: [{ role: 'user', content: [{ text: 'Write' }] }],
-            inferenceConfig: { maxTokens: 5 },
+            inferenceConfig: { maxTokens: 4 },
           }),
         );
       expect(emulator.inFlight()).toEqual({ current: 0, max: 0 });
       const answers = Promise.all([ask(), ask(), ask()]);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(() => emulator.inFlight().current === 3);
       expect(emulator.inFlight()).toEqual({ current: 3, max: 3 });
       await answers;
-      await ask();
+      await until(() => emulator.inFlight().current === 0);
       expect(emulator.inFlight()).toEqual({ current: 0, max: 3 });
     } finally {
       await emulator.close();
