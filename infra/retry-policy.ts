@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { RetryProps } from 'aws-cdk-lib/aws-stepfunctions';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
-import { RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
+import { EventBusUnavailableError, RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
 
 /** Errors the Lambda service itself reports when an invocation did not run or did not answer. */
 const LAMBDA_SERVICE_ERRORS = [
@@ -55,5 +55,12 @@ export const TRANSIENT_RETRIES: readonly RetryProps[] = [
   },
 ];
 
-/** Retry for the failure-recording step: only Lambda service errors, a failing handler is final. */
-export const SERVICE_RETRY: RetryProps = { ...BACKOFF, errors: [...LAMBDA_SERVICE_ERRORS] };
+/**
+ * Retry for the failure-recording step: Lambda service errors and an event bus that did not take the
+ * announcement (the job is already marked FAILED, so the retry repeats only the event); any other
+ * failing handler is final.
+ */
+export const SERVICE_RETRY: RetryProps = {
+  ...BACKOFF,
+  errors: [...LAMBDA_SERVICE_ERRORS, new EventBusUnavailableError('').name],
+};

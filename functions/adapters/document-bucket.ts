@@ -13,7 +13,6 @@ import {
 import {
   cutIntoParts,
   DOCUMENT_CONTENT_TYPE,
-  DocumentBucketUnavailableError,
   type DocumentSink,
   documentKey,
   MIN_PART_BYTES,
@@ -21,7 +20,7 @@ import {
   s3Location,
 } from '../core/document-object';
 import { classifyStoreError } from '../core/error-classification';
-import { StoreUnavailableError } from '../core/errors';
+import { DocumentBucketUnavailableError, StoreUnavailableError } from '../core/errors';
 import type { DeliveredDocument } from '../core/job-record';
 import { DocumentBytes } from './document-bytes';
 

@@ -1,7 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { classifyStoreError } from '../core/error-classification';
-import { StoreUnavailableError } from '../core/errors';
-import { EVENT_SOURCE, EventBusUnavailableError, type EventSink, type JobEvent } from '../core/job-events';
+import { EventBusUnavailableError, StoreUnavailableError } from '../core/errors';
+import { EVENT_SOURCE, type EventSink, type JobEvent } from '../core/job-events';
 
 /**
  * Job events on an EventBridge bus (docs/architecture.md, "Delivery and events"). PutEvents answers 200

@@ -1,4 +1,3 @@
-import { LongformError } from './errors';
 import type { DeliveredDocument, JobRecord } from './job-record';
 
 /** The delivered document's media type: the model writes Markdown, and the bytes are UTF-8. */
@@ -43,12 +42,6 @@ export interface DocumentSink {
    * any earlier copy, and says where it went with the checksum and length of its UTF-8 bytes.
    */
   deliver(jobId: string, text: AsyncIterable<string>): Promise<DeliveredDocument>;
-}
-
-/** The documents bucket throttled, failed on its side, or could not be reached: `Finalize job` is retried. */
-export class DocumentBucketUnavailableError extends LongformError {
-  override readonly name = 'DocumentBucketUnavailableError';
-  readonly retriable = true;
 }
 
 /**

@@ -59,6 +59,16 @@ export class StoreUnavailableError extends TransientError {
   override readonly name = 'StoreUnavailableError';
 }
 
+/** The documents bucket throttled, failed on its side, or could not be reached: `Finalize job` is retried. */
+export class DocumentBucketUnavailableError extends TransientError {
+  override readonly name = 'DocumentBucketUnavailableError';
+}
+
+/** EventBridge did not take the event (a failed entry, throttling, a fault): the step is retried. */
+export class EventBusUnavailableError extends TransientError {
+  override readonly name = 'EventBusUnavailableError';
+}
+
 // ---- permanent ----
 
 /** The execution input is invalid. `field` names the offending field, e.g. `messages[2].text`. */
@@ -143,6 +153,8 @@ const RETRIABLE_ERROR_CLASSES = [
   BedrockModelError,
   RoundDeadlineError,
   StoreUnavailableError,
+  DocumentBucketUnavailableError,
+  EventBusUnavailableError,
 ] as const;
 
 /** Names of the retriable error classes, for the state machine's Retry `ErrorEquals`. */

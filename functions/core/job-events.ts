@@ -1,4 +1,3 @@
-import { LongformError } from './errors';
 import { addUsage, type DeliveredDocument, type JobRecord, NO_USAGE, type Usage } from './job-record';
 import type { FinalJobStatus } from './job-status';
 
@@ -35,12 +34,6 @@ export interface JobEvent {
 export interface EventSink {
   /** Publishes one event, at least once: consumers dedupe on jobId, executionName and status. */
   publish(event: JobEvent): Promise<void>;
-}
-
-/** EventBridge did not take the event (a failed entry, throttling, a fault): the step is retried. */
-export class EventBusUnavailableError extends LongformError {
-  override readonly name = 'EventBusUnavailableError';
-  readonly retriable = true;
 }
 
 /**

@@ -113,7 +113,10 @@ describe('Longform state machine', () => {
     const backoff = { IntervalSeconds: 2, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' };
     for (const [name, task] of tasks) {
       if (isRecordFailure(task)) {
-        expect(task.Retry, name).toEqual([{ ...backoff, MaxAttempts: 15, ErrorEquals: LAMBDA_ERRORS }]);
+        // The job is already marked FAILED when the event bus refuses its announcement: retry that too.
+        expect(task.Retry, name).toEqual([
+          { ...backoff, MaxAttempts: 15, ErrorEquals: [...LAMBDA_ERRORS, 'EventBusUnavailableError'] },
+        ]);
         continue;
       }
       // Short budgets first (Step Functions uses the first retrier that matches), then the full one.
@@ -311,8 +314,8 @@ describe('Longform IAM', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ],
-      LongformFinalizeJob: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      LongformRecordFailure: ['dynamodb:UpdateItem'],
+      LongformFinalizeJob: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      LongformRecordFailure: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
   });
 

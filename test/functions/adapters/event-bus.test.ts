@@ -1,12 +1,8 @@
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../functions/adapters/event-bus';
-import {
-  EVENT_SOURCE,
-  EventBusUnavailableError,
-  JOB_COMPLETED,
-  type JobEvent,
-} from '../../../functions/core/job-events';
+import { EventBusUnavailableError } from '../../../functions/core/errors';
+import { EVENT_SOURCE, JOB_COMPLETED, type JobEvent } from '../../../functions/core/job-events';
 import { type MotoServer, sqsCall, startMotoServer } from '../../../scenarios/moto-server';
 
 let moto: MotoServer;

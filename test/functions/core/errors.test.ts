@@ -11,6 +11,8 @@ const RETRIABLE = [
   'BedrockModelError',
   'RoundDeadlineError',
   'StoreUnavailableError',
+  'DocumentBucketUnavailableError',
+  'EventBusUnavailableError',
 ];
 const PERMANENT = [
   'BedrockValidationError',
