@@ -88,6 +88,9 @@ export interface LocalExecution {
   abort(): void;
 }
 
+/** How long {@link OfflineRuntime.stop} waits for handler calls still running (a round on the emulator takes ms). */
+const STOP_GRACE_MS = 5_000;
+
 type LocalHandler = (event: never, context: Context) => Promise<unknown>;
 
 /**
@@ -100,6 +103,8 @@ type LocalHandler = (event: never, context: Context) => Promise<unknown>;
 export class OfflineRuntime {
   /** Validated once here: the library validates a definition on every `new StateMachine`. */
   private readonly machine: StateMachine;
+  /** Handler calls running now, which {@link stop} lets finish. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly definition: LocalDefinition,
@@ -265,6 +270,12 @@ export class OfflineRuntime {
 
   /** Stops the local servers and closes the clients. */
   async stop(): Promise<void> {
+    // A handler of an aborted execution still runs (the interpreter cannot cancel it); closing the local
+    // DynamoDB under its requests makes dynalite throw outside any promise. Let it finish, up to a bound.
+    await Promise.race([
+      Promise.allSettled(this.inFlight),
+      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref()),
+    ]);
     for (const client of this.clients) client.destroy();
     await this.emulator?.close();
     await this.dynamo.stop();
@@ -280,10 +291,14 @@ export class OfflineRuntime {
       WORKFLOW_STEPS[key].constructId,
       this.definition.timeoutsSeconds[key],
     );
+    const call = this.handlers[key](structuredClone(payload) as never, context);
+    this.inFlight.add(call);
     try {
-      return (await this.handlers[key](structuredClone(payload) as never, context)) ?? null;
+      return (await call) ?? null;
     } catch (error) {
       throw asLambdaError(error);
+    } finally {
+      this.inFlight.delete(call);
     }
   }
 }
