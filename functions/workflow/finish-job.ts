@@ -2,7 +2,7 @@ import type { JobStore } from '../adapters/job-store';
 import { type DocumentSink, needsDelivery } from '../core/document-object';
 import { JobNotFoundError } from '../core/errors';
 import { type EventSink, jobEndedEvent } from '../core/job-events';
-import type { DeliveredDocument } from '../core/job-record';
+import { addUsage, type DeliveredDocument, NO_USAGE, type Usage } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
 
 /** What `Finalize job` hands on; `error`/`cause` feed the Fail state when the job did not complete. */
@@ -11,6 +11,8 @@ export interface FinishedJob {
   status: JobStatus;
   rounds: number;
   documentCharacters: number;
+  /** The job's tokens, all four counts (a batch's result file carries them per line). */
+  usage: Required<Usage>;
   /** Where the document was delivered, when it was (a documents bucket or data directory, and text). */
   document?: DeliveredDocument;
   error?: string;
@@ -58,6 +60,7 @@ export async function finishJob(
     status: job.status,
     rounds: job.nextRound - 1,
     documentCharacters: job.documentCharacters,
+    usage: addUsage(NO_USAGE, job.usage),
     ...(job.document ? { document: job.document } : {}),
   };
   const finished: FinishedJob =

@@ -18,7 +18,8 @@ export async function storeNewJob(
   input: unknown,
   status: Extract<JobStatus, 'PENDING' | 'RUNNING'>,
 ): Promise<JobRecord> {
-  const config = parseJobInput(input, defaults);
+  // A job id the input names (a batch manifest line) must be the one it is stored under.
+  const config = parseJobInput(input, defaults, jobId);
   const { created, job } = await store.createJob(
     jobId,
     config,

@@ -77,7 +77,7 @@ describe('OfflineRuntime', () => {
     try {
       const input = { prompt: 'Delivered offline [emulator:tokens=400] ünïcødé 𝄞', maxTokensPerRound: 100 };
       const { outcome } = await runExecution(runtime, 'delivered', input);
-      expect(outcome.status).toBe('SUCCEEDED');
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED' });
       const path = join(dataDir, 'documents', 'delivered.md');
       const file = readFileSync(path);
       expect(file.equals(Buffer.from(await runtime.store.loadDocument('delivered'), 'utf8'))).toBe(true);

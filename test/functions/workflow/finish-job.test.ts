@@ -42,7 +42,9 @@ describe('finishJob', () => {
       status: 'COMPLETED',
       rounds: 2,
       documentCharacters: job?.documentCharacters,
+      usage: { cacheReadInputTokens: 0, cacheWriteInputTokens: 0, ...job?.usage },
     });
+    expect(summary.usage.outputTokens).toBeGreaterThan(0);
     expect(job?.finishedAt).toBeDefined();
     expect((await finishJob(services.store, 'finish-1')).endedNow).toBe(false);
     expect((await services.store.getJob('finish-1'))?.finishedAt).toBe(job?.finishedAt);
