@@ -23,8 +23,19 @@ interface PendingFailure {
   attempt: number;
 }
 
-/** Events after which the failed attempt before them was evidently retried (another attempt ran). */
+/**
+ * Events after which the failed attempt before them was evidently retried (another attempt ran). The
+ * workflow's tasks name their functions directly (`payloadResponseOnly`), for which Step Functions
+ * records `LambdaFunction…` attempt events; `Task…` ones are a service integration's.
+ */
 const ATTEMPT_EVENTS = new Set([
+  'LambdaFunctionScheduled',
+  'LambdaFunctionStarted',
+  'LambdaFunctionSucceeded',
+  'LambdaFunctionFailed',
+  'LambdaFunctionTimedOut',
+  'LambdaFunctionScheduleFailed',
+  'LambdaFunctionStartFailed',
   'TaskScheduled',
   'TaskStarted',
   'TaskSubmitted',
@@ -45,8 +56,8 @@ const TERMINAL_STATUS: Record<string, ExecutionEnd['executionStatus']> = {
 /**
  * Decodes an execution's history (GetExecutionHistory, oldest first) into what a watcher reports, event
  * by event, across polls: feed it each poll's new events. A failed task attempt counts as a retry once a
- * later attempt of the same state shows up (AWS records TaskScheduled, TaskStarted...; a history with
- * attempt events left out shows the state exiting normally); the attempt that failed the execution or
+ * later attempt of the same state shows up (AWS records LambdaFunctionScheduled, ...Started...; a history
+ * with attempt events left out shows the state exiting normally); the attempt that failed the execution or
  * was caught (the state exits with the error as its output) is not a retry. A redrive continues the
  * same history, so an end followed by `ExecutionRedriven` is no end.
  */
@@ -144,12 +155,16 @@ export function endedAtFailState(newestFirst: readonly HistoryEvent[]): boolean 
 /** The error name of a failed task attempt, or `undefined` when the event is not one. */
 function failedAttemptError(event: HistoryEvent): string | undefined {
   const details =
+    event.lambdaFunctionFailedEventDetails ??
+    event.lambdaFunctionTimedOutEventDetails ??
+    event.lambdaFunctionScheduleFailedEventDetails ??
+    event.lambdaFunctionStartFailedEventDetails ??
     event.taskFailedEventDetails ??
     event.taskTimedOutEventDetails ??
     event.taskStartFailedEventDetails ??
     event.taskSubmitFailedEventDetails;
   if (!details) return undefined;
-  return details.error || (event.type === 'TaskTimedOut' ? 'States.Timeout' : 'States.TaskFailed');
+  return details.error || (event.type?.endsWith('TimedOut') ? 'States.Timeout' : 'States.TaskFailed');
 }
 
 /** The round a `Generate next part` state was entered for: its input's `nextRound`. */

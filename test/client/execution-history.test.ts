@@ -32,7 +32,7 @@ describe('HistoryDecoder', () => {
     expect(ROUND_STATE_NAME).toBe(WORKFLOW_STEPS.generateRound.stateName);
   });
 
-  it('reads an AWS history: retried attempts with their error names and attempt numbers, rounds as they exit', () => {
+  it('reads Task attempt events (a service integration): retried attempts with their error names and attempt numbers, rounds as they exit', () => {
     const decoder = new HistoryDecoder();
     const items = decoder.decode(
       history(
@@ -71,6 +71,32 @@ describe('HistoryDecoder', () => {
     ]);
     expect(decoder.ended).toEqual({ executionStatus: 'SUCCEEDED' });
     expect(decoder.lastEventId).toBe(21);
+  });
+
+  it("reads the Lambda attempt events AWS records for tasks that name their function (the workflow's)", () => {
+    const lambdaFailed = (error: string): [string, Partial<HistoryEvent>] => [
+      'LambdaFunctionFailed',
+      { lambdaFunctionFailedEventDetails: { error, cause: '{}' } },
+    ];
+    const items = new HistoryDecoder().decode(
+      history(
+        round(7),
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
+        lambdaFailed('BedrockThrottlingError'),
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
+        ['LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: {} }],
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
+        lambdaFailed('BedrockAccessDeniedError'),
+        ['ExecutionFailed', { executionFailedEventDetails: { error: 'BedrockAccessDeniedError' } }],
+      ),
+    );
+    expect(items).toEqual([
+      { type: 'retry', round: 7, error: 'BedrockThrottlingError', attempt: 1 },
+      { type: 'retry', round: 7, error: 'States.Timeout', attempt: 2 },
+    ]);
   });
 
   it('reads a history without attempt events (serve): a failure followed by another failure or a normal exit was retried', () => {
