@@ -117,6 +117,25 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     expect(await documentOf('client-job')).toBe(targetDocument(input));
   });
 
+  it('gives two clients starting the same job id at once one execution, and one of two inputs a refusal', async () => {
+    const other = newClient();
+    try {
+      const input = { prompt: 'Twice at once [emulator:tokens=100]', jobId: 'raced-job' };
+      const [first, second] = await Promise.all([client.start(input), other.start(input)]);
+      expect(second).toEqual(first);
+      const outcomes = await Promise.allSettled([
+        client.start({ prompt: 'One [emulator:tokens=100]', jobId: 'contested-job' }),
+        other.start({ prompt: 'Another [emulator:tokens=100]', jobId: 'contested-job' }),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({
+        reason: { name: 'InvalidInputError', field: 'jobId' },
+      });
+    } finally {
+      other.destroy();
+    }
+  });
+
   it('stores a prompt over the execution input limit first, also for two clients at once: one job, its exact document', async () => {
     const input = {
       prompt: `${'Tide pools hold more life than any other shore. '.repeat(6000)}[emulator:tokens=300]`,
