@@ -33,7 +33,8 @@ const modelIds = (key: string, value: unknown): string[] => {
  * strings): `longform:defaultModelId`, `longform:allowedModelIds` (comma list or array),
  * `longform:maxTokensPerRound`, `longform:maxTokensPerRoundLimit`, `longform:maxRounds`,
  * `longform:roundTimeoutSeconds` (the round function's timeout, at most 900),
- * `longform:documentsBucket` (true or false) and `longform:alarmEmail` (where the alarms are sent).
+ * `longform:documentsBucket` (true or false), `longform:batchMaxConcurrency`,
+ * `longform:batchToleratedFailurePercentage` (0 to 100) and `longform:alarmEmail` (where the alarms are sent).
  * Absent keys keep the stack's defaults.
  */
 export function propsFromContext(context: (key: string) => unknown): LongformStackProps {
@@ -69,6 +70,21 @@ export function propsFromContext(context: (key: string) => unknown): LongformSta
   const documentsBucket = context('longform:documentsBucket');
   if (documentsBucket !== undefined) {
     props.documentsBucket = flag('longform:documentsBucket', documentsBucket);
+  }
+  const batchConcurrency = context('longform:batchMaxConcurrency');
+  if (batchConcurrency !== undefined) {
+    props.batchMaxConcurrency = positiveInteger('longform:batchMaxConcurrency', batchConcurrency);
+  }
+  const tolerated = context('longform:batchToleratedFailurePercentage');
+  if (tolerated !== undefined) {
+    const percentage =
+      typeof tolerated === 'string' && tolerated.trim() !== '' ? Number(tolerated) : tolerated;
+    if (typeof percentage !== 'number' || !(percentage >= 0 && percentage <= 100)) {
+      throw new InvalidContextError(
+        `Context longform:batchToleratedFailurePercentage must be a number from 0 to 100, got ${JSON.stringify(tolerated)}`,
+      );
+    }
+    props.batchToleratedFailurePercentage = percentage;
   }
   const alarmEmail = context('longform:alarmEmail');
   if (alarmEmail !== undefined) {

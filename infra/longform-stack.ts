@@ -42,6 +42,12 @@ export class LongformStack extends Stack {
         value: this.longform.documentsBucket.bucketName,
       });
     }
+    if (this.longform.batch) {
+      new CfnOutput(this, 'BatchStateMachineArn', {
+        description: 'Start a batch here with {"manifestKey": "manifests/NAME.jsonl"}',
+        value: this.longform.batch.stateMachine.stateMachineArn,
+      });
+    }
     new CfnOutput(this, 'ConsoleLink', {
       description: 'The state machine in the Step Functions console',
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachineArn}`,

@@ -12,6 +12,7 @@ import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-
 import { Construct } from 'constructs';
 import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/job-table-keys';
 import { acknowledgeWildcards, rolePolicyOf } from './acknowledge-wildcards';
+import { BatchWorkflow } from './batch-workflow';
 import { bedrockInvokeResources } from './bedrock-model-arns';
 import { allowDocumentWrites, createDocumentsBucket } from './documents-bucket';
 import { FailedExecutionRecorder } from './failed-execution-recorder';
@@ -62,6 +63,13 @@ export interface LongformProps {
    * @default false
    */
   documentsBucket?: boolean;
+  /**
+   * Documents a batch generates at once (its Distributed Map's MaxConcurrency): size it to the account's
+   * Bedrock tokens-per-minute quota (README, "Batch"). @default 10
+   */
+  batchMaxConcurrency?: number;
+  /** Percentage of a batch's lines that may fail with the batch still succeeding. @default 10 */
+  batchToleratedFailurePercentage?: number;
   /** Where every alarm (failed executions, throttling, round latency, dead letters) sends its notification. @default no action */
   alarmTopic?: ITopic;
 }
@@ -85,6 +93,8 @@ export class Longform extends Construct {
   readonly failedExecutions: FailedExecutionRecorder;
   /** Where finished documents are written, when the `documentsBucket` prop is set. */
   readonly documentsBucket?: IBucket;
+  /** Runs many documents from a JSONL manifest in the documents bucket (only when there is one). */
+  readonly batch?: BatchWorkflow;
   /** The workflow's alarms; `alarms.addAction(...)` sends them somewhere (the `alarmTopic` prop does so for SNS). */
   readonly alarms: OperationsAlarms;
   /** Executions, rounds, tokens, latency, throttling and documents on one CloudWatch dashboard. */
@@ -167,6 +177,18 @@ export class Longform extends Construct {
       recordFailure: this.functions.recordFailure,
       removalPolicy,
     });
+    if (this.documentsBucket) {
+      this.batch = new BatchWorkflow(this, 'Batch', {
+        longform: this.stateMachine,
+        bucket: this.documentsBucket,
+        ...(props.batchMaxConcurrency !== undefined ? { maxConcurrency: props.batchMaxConcurrency } : {}),
+        ...(props.batchToleratedFailurePercentage !== undefined
+          ? { toleratedFailurePercentage: props.batchToleratedFailurePercentage }
+          : {}),
+        logRetention,
+        removalPolicy,
+      });
+    }
 
     const roundTimeout = props.roundTimeout ?? WORKFLOW_STEPS.generateRound.timeout;
     this.alarms = new OperationsAlarms(this, 'Alarms', {

@@ -53,9 +53,22 @@ describe('propsFromContext', () => {
     expect(from({ 'longform:documentsBucket': 'false' })).toEqual({ documentsBucket: false });
   });
 
+  it("reads the batch's concurrency and tolerated failure percentage", () => {
+    expect(
+      from({ 'longform:batchMaxConcurrency': '16', 'longform:batchToleratedFailurePercentage': '2.5' }),
+    ).toEqual({ batchMaxConcurrency: 16, batchToleratedFailurePercentage: 2.5 });
+    expect(from({ 'longform:batchToleratedFailurePercentage': 0 })).toEqual({
+      batchToleratedFailurePercentage: 0,
+    });
+  });
+
   it.each([
     ['longform:documentsBucket', 'no'],
     ['longform:documentsBucket', 1],
+    ['longform:batchMaxConcurrency', '0'],
+    ['longform:batchToleratedFailurePercentage', '101'],
+    ['longform:batchToleratedFailurePercentage', 'some'],
+    ['longform:batchToleratedFailurePercentage', ''],
     ['longform:alarmEmail', 'ops'],
     ['longform:alarmEmail', 'ops@example.com, dev@example.com'],
     ['longform:maxTokensPerRound', '0'],

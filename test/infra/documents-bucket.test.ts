@@ -81,7 +81,15 @@ describe('the documents bucket', () => {
         JSON.stringify(statement.Action).includes('s3:'),
       ).map((statement) => ({ id, statement })),
     );
-    expect(s3Statements).toEqual([
+    // The batch workflow reads manifests/ and writes batch-results/ only (test/infra/batch-workflow.test.ts).
+    const [batch, others] = [true, false].map((isBatch) =>
+      s3Statements.filter(({ id }) => id.startsWith('LongformBatch') === isBatch),
+    );
+    for (const { statement } of batch ?? []) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/\/(manifests|batch-results)\/\*"/);
+      expect(JSON.stringify(statement.Resource)).not.toContain('/documents/');
+    }
+    expect(others).toEqual([
       {
         id: expect.stringMatching(/^LongformFinalizeJobRoleDefaultPolicy/),
         statement: {
@@ -106,6 +114,10 @@ describe('the documents bucket', () => {
     offTemplate.resourceCountIs('AWS::S3::Bucket', 0);
     expect(off.longform.documentsBucket).toBeUndefined();
     expect(offTemplate.toJSON().Outputs).not.toHaveProperty('DocumentsBucketName');
+    // Batches read manifests from and write results to the bucket, so they go with it.
+    expect(off.longform.batch).toBeUndefined();
+    expect(offTemplate.toJSON().Outputs).not.toHaveProperty('BatchStateMachineArn');
+    offTemplate.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     for (const fn of Object.values(resourcesOf(offTemplate)).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     )) {

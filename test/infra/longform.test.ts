@@ -215,7 +215,8 @@ describe('Longform functions', () => {
       expect(resources[LogGroup.Ref]?.Type).toBe('AWS::Logs::LogGroup');
     }
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(5);
+    // One per function and one per state machine (the workflow's and the batch's).
+    expect(logGroups).toHaveLength(6);
     for (const [, group] of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     for (const [, role] of ofType('AWS::IAM::Role'))
       expect(role.Properties).not.toHaveProperty('ManagedPolicyArns');
@@ -242,7 +243,7 @@ describe('Longform IAM', () => {
     expect(wildcards.length).toBeGreaterThan(0);
     for (const { id, statement } of wildcards) {
       // The state machine's log delivery and X-Ray, apart from its role's default policy (Lambda invokes).
-      if (id.startsWith('LongformStateMachineTelemetryPolicy')) {
+      if (/^Longform(Batch)?StateMachineTelemetryPolicy/.test(id)) {
         expect(
           actions(statement).every((a) => a.startsWith('xray:') || a.startsWith('logs:')),
           id,
@@ -320,7 +321,7 @@ describe('Longform IAM', () => {
   });
 
   it('lets only Finalize job and Record failure put events, on the default bus alone, which they are told', () => {
-    const events = statements.filter(({ statement }) => JSON.stringify(statement.Action).includes('events:'));
+    const events = statements.filter(({ statement }) => actions(statement).includes('events:PutEvents'));
     expect(events.map(({ id }) => id.replace(/RoleDefaultPolicy.*$/, '')).sort()).toEqual([
       'LongformFinalizeJob',
       'LongformRecordFailure',
@@ -398,6 +399,10 @@ describe('LongformStack', () => {
     const machineRef = { Ref: ofType('AWS::StepFunctions::StateMachine')[0]?.[0] };
     expect(outputs.StateMachineArn?.Value).toEqual(machineRef);
     expect(outputs.TableName?.Value).toEqual({ Ref: ofType('AWS::DynamoDB::GlobalTable')[0]?.[0] });
+    const [batchMachine] = ofType('AWS::StepFunctions::StateMachine').filter(([id]) =>
+      id.startsWith('LongformBatch'),
+    );
+    expect(outputs.BatchStateMachineArn?.Value).toEqual({ Ref: batchMachine?.[0] });
     const region = { Ref: 'AWS::Region' };
     expect(outputs.ConsoleLink?.Value).toEqual({
       'Fn::Join': [
