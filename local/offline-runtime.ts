@@ -259,8 +259,9 @@ export class OfflineRuntime {
       async (error: unknown): Promise<ExecutionOutcome> => {
         if (!(error instanceof ExecutionError && error.cause instanceof Error)) throw error;
         const caught = { Error: error.cause.name, Cause: error.cause.message };
-        // What the stack's FailedExecutionRecorder rule does on AWS when an execution ends FAILED.
-        await this.invoke('recordFailure', { jobId: name, failure: caught });
+        // What the stack's FailedExecutionRecorder rule does on AWS when an execution ends FAILED; the
+        // input names the job when the execution resumes one under another name.
+        await this.invoke('recordFailure', { jobId: name, input, failure: caught });
         const failure = describeFailure(caught);
         return { status: 'FAILED', error: failure.error, cause: failure.cause };
       },

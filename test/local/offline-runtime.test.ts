@@ -51,6 +51,26 @@ describe('OfflineRuntime', () => {
     expect(process.env).toEqual(environment);
   });
 
+  it('records the failure of a resumed execution, named other than its job, on the job it ran', async () => {
+    const runtime = await OfflineRuntime.start({ retryIntervalMs: 1 });
+    try {
+      // A model id Bedrock does not know fails the first round for good (BedrockModelNotFoundError).
+      const input = { prompt: 'Resumed [emulator:tokens=300]', modelId: 'anthropic.claude-unknown-v9' };
+      expect((await runExecution(runtime, 'resumed-job', input)).outcome.status).toBe('FAILED');
+      const resumed = await runExecution(runtime, 'resumed-job-resume-1', { jobId: 'resumed-job' });
+      expect(resumed.outcome).toMatchObject({ status: 'FAILED', error: 'BedrockModelNotFoundError' });
+      expect(await runtime.store.getJob('resumed-job-resume-1')).toBeUndefined();
+      expect(
+        runtime.events.map((event) => [event.detail.jobId, event.detail.executionName, event.detail.status]),
+      ).toEqual([
+        ['resumed-job', 'resumed-job', 'FAILED'],
+        ['resumed-job', 'resumed-job-resume-1', 'FAILED'],
+      ]);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
   it("gives each round the round function's timeout as its deadline (roundTimeoutSeconds), so a slow model is time-boxed", async () => {
     const runtime = await OfflineRuntime.start({
       roundTimeoutSeconds: 1,
@@ -77,7 +97,7 @@ describe('OfflineRuntime', () => {
     try {
       const input = { prompt: 'Delivered offline [emulator:tokens=400] ünïcødé 𝄞', maxTokensPerRound: 100 };
       const { outcome } = await runExecution(runtime, 'delivered', input);
-      expect(outcome).toMatchObject({ status: 'SUCCEEDED' });
+      expect(outcome.status, JSON.stringify(outcome)).toBe('SUCCEEDED');
       const path = join(dataDir, 'documents', 'delivered.md');
       const file = readFileSync(path);
       expect(file.equals(Buffer.from(await runtime.store.loadDocument('delivered'), 'utf8'))).toBe(true);
