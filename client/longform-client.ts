@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -24,9 +25,10 @@ import { JobNotFoundError } from '../functions/core/errors';
 import type { JobDefaults } from '../functions/core/job-config';
 import { NO_USAGE } from '../functions/core/job-record';
 import { jobIdOfExecution, jobIdTakenError, validateJobId } from '../functions/core/job-reference';
-import { createDynamoDbClient, createJobStore } from '../functions/handlers/shared/clients';
+import { createDynamoDbClient, createJobStore, createS3Client } from '../functions/handlers/shared/clients';
 import { endedAtFailState, HistoryDecoder } from './execution-history';
 import { prepareExecutionInput } from './execution-input';
+import { jobDocument } from './job-document';
 import type { JobEvent } from './job-events';
 import { planResume } from './resume-plan';
 import { RoundCursor } from './round-cursor';
@@ -40,6 +42,8 @@ export interface LongformClientOptions {
   tableName: string;
   sfn?: SFNClientConfig;
   dynamodb?: DynamoDBClientConfig;
+  /** For `result` of jobs whose document was delivered to the stack's documents bucket. */
+  s3?: S3ClientConfig;
   /**
    * The stack's job defaults, for inputs over 256 KiB that the client stores itself (see
    * `storedJobDefaults`): without them such an input must name modelId, maxTokensPerRound and maxRounds.
@@ -97,6 +101,7 @@ export interface WatchOptions {
 export interface StackClientOptions {
   sfn?: SFNClientConfig;
   dynamodb?: DynamoDBClientConfig;
+  s3?: S3ClientConfig;
   cloudformation?: CloudFormationClientConfig;
   jobDefaults?: JobDefaults;
 }
@@ -122,6 +127,8 @@ export class LongformClient {
   private readonly documents: DynamoDBDocumentClient;
   private readonly store: JobStore;
   private readonly destroyTable: () => void;
+  /** Made on first use: only `result` of a delivered document needs it. */
+  private s3: S3Client | undefined;
 
   constructor(private readonly options: LongformClientOptions) {
     this.sfn = new SFNClient(options.sfn ?? {});
@@ -251,13 +258,15 @@ export class LongformClient {
   }
 
   /**
-   * The job's document as stored so far, piece by piece, never held whole in memory.
+   * The job's document, piece by piece, never held whole in memory: the copy `Finalize job` delivered
+   * (checked against its stamp) while it exists, otherwise the rounds stored so far.
    * @throws JobNotFoundError when no job is stored under the id.
    */
   async *result(jobId: string): AsyncGenerator<string> {
-    if (!(await this.store.getJob(jobId)))
-      throw new JobNotFoundError(`no job is stored under the id ${jobId}`);
-    yield* this.store.streamDocument(jobId);
+    const job = await this.store.getJob(jobId);
+    if (!job) throw new JobNotFoundError(`no job is stored under the id ${jobId}`);
+    if (job.document?.location.startsWith('s3://')) this.s3 ??= createS3Client(this.options.s3 ?? {});
+    yield* jobDocument(this.store, job, this.s3);
   }
 
   /**
@@ -356,6 +365,7 @@ export class LongformClient {
   /** Closes the SDK clients. */
   destroy(): void {
     this.sfn.destroy();
+    this.s3?.destroy();
     this.destroyTable();
   }
 

@@ -1,3 +1,4 @@
+import { jobDocument } from '../../client/job-document';
 import { checkOutPath, writeDocument } from '../document-output';
 import { failureLine, type JobSummary, summarize } from '../job-report';
 import { type JobTargetFlags, resolveJobTarget, withClient } from '../job-target';
@@ -17,7 +18,7 @@ export function resultCommand(jobId: string, flags: ResultFlags): Promise<number
   if (flags.out !== undefined) checkOutPath(flags.out);
   if (target.kind === 'offline') {
     return runOfflineJobCommand(jobId, target.dataDir, async ({ store, job }) => {
-      await writeDocument(store.streamDocument(jobId), flags.out);
+      await writeDocument(jobDocument(store, job), flags.out);
       return outcome(summarize(jobId, job));
     });
   }

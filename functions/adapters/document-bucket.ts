@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import {
   AbortMultipartUploadCommand,
@@ -20,7 +21,7 @@ import {
   s3Location,
 } from '../core/document-object';
 import { classifyStoreError } from '../core/error-classification';
-import { DocumentBucketUnavailableError, StoreUnavailableError } from '../core/errors';
+import { CorruptDocumentError, DocumentBucketUnavailableError, StoreUnavailableError } from '../core/errors';
 import type { DeliveredDocument } from '../core/job-record';
 import { DocumentBytes } from './document-bytes';
 
@@ -136,20 +137,46 @@ function classifyBucketError(bucket: string, error: unknown): Error {
 /**
  * Opens a delivered document for reading (`result` of the CLI and of LongformClient): the object of an
  * `s3://BUCKET/KEY` location, through `s3` (or a client with the default chain, closed after reading),
- * or the file of an absolute path. Its text streams in pieces, decoded as UTF-8 across chunk ends.
+ * or the file of an absolute path. Its text streams in pieces, decoded as UTF-8 across chunk ends, and
+ * its bytes are checked against the stamp as they pass: a copy of another length or checksum throws
+ * {@link CorruptDocumentError} at its end (so an atomic `--out` is never completed with it).
  * `undefined` when the object or file is gone (the bucket's lifecycle expired it): read the table then.
  */
 export async function openDeliveredDocument(
-  location: string,
+  stamp: DeliveredDocument,
   s3?: S3Client,
 ): Promise<AsyncGenerator<string> | undefined> {
+  const opened = await openLocation(stamp.location, s3);
+  return opened && checked(opened, stamp);
+}
+
+async function* checked(bytes: AsyncIterable<Uint8Array>, stamp: DeliveredDocument): AsyncGenerator<string> {
+  const hash = createHash('sha256');
+  let length = 0;
+  async function* counted() {
+    for await (const chunk of bytes) {
+      hash.update(chunk);
+      length += chunk.length;
+      yield chunk;
+    }
+  }
+  yield* decodeUtf8(counted());
+  const sha256 = hash.digest('hex');
+  if (length !== stamp.bytes || sha256 !== stamp.sha256) {
+    throw new CorruptDocumentError(
+      `The document at ${stamp.location} is ${length} bytes with SHA-256 ${sha256}, not the ${stamp.bytes} bytes with SHA-256 ${stamp.sha256} its job recorded; it was changed after delivery`,
+    );
+  }
+}
+
+async function openLocation(location: string, s3?: S3Client): Promise<AsyncIterable<Uint8Array> | undefined> {
   const object = parseS3Location(location);
   if (!object) {
     const file = await open(location).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    return file && decodeUtf8(file.createReadStream());
+    return file?.createReadStream();
   }
   const client = s3 ?? new S3Client({});
   const close = () => {
@@ -157,7 +184,7 @@ export async function openDeliveredDocument(
   };
   try {
     const { Body } = await client.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
-    return decodeUtf8(Body as AsyncIterable<Uint8Array>, close);
+    return closing(Body as AsyncIterable<Uint8Array>, close);
   } catch (error) {
     close();
     if (error instanceof NoSuchKey) return undefined;
@@ -165,16 +192,20 @@ export async function openDeliveredDocument(
   }
 }
 
-async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>, close = () => {}): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+async function* closing(chunks: AsyncIterable<Uint8Array>, close: () => void): AsyncGenerator<Uint8Array> {
   try {
-    for await (const chunk of chunks) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text) yield text;
-    }
-    const rest = decoder.decode();
-    if (rest) yield rest;
+    yield* chunks;
   } finally {
     close();
   }
+}
+
+async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }

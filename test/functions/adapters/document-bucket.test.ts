@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentBucket, openDeliveredDocument } from '../../../functions/adapters/document-bucket';
 import { DOCUMENT_CONTENT_TYPE, MIN_PART_BYTES } from '../../../functions/core/document-object';
+import { CorruptDocumentError } from '../../../functions/core/errors';
 import { finishJob } from '../../../functions/workflow/finish-job';
 import { startJob } from '../../../functions/workflow/start-job';
 import {
@@ -149,7 +150,7 @@ describe('finishJob with the documents bucket', () => {
     const again = await finishJob(services.store, 'bucket-job-1', { documents });
     expect(again.delivered).toBeUndefined();
     expect(again.finished.document).toEqual(stamp);
-    expect(await openDeliveredDocument(stamp.location, s3)).toBeUndefined();
+    expect(await openDeliveredDocument(stamp, s3)).toBeUndefined();
     // Without the stamp, delivering again makes the same object.
     expect(await documents.deliver('bucket-job-1', services.store.streamDocument('bucket-job-1'))).toEqual(
       stamp,
@@ -160,12 +161,29 @@ describe('finishJob with the documents bucket', () => {
 describe('openDeliveredDocument', () => {
   it('streams a delivered object, or file, as its text; undefined when it is gone', async () => {
     const document = documentOf(50_000);
-    const { location } = await new DocumentBucket(s3, BUCKET).deliver('read-1', document.pieces());
-    expect(await readAll(await openDeliveredDocument(location, s3))).toBe(document.text);
+    const stamp = await new DocumentBucket(s3, BUCKET).deliver('read-1', document.pieces());
+    expect(await readAll(await openDeliveredDocument(stamp, s3))).toBe(document.text);
     const path = join(mkdtempSync(join(tmpdir(), 'longform-delivered-')), 'read-1.md');
     writeFileSync(path, document.text);
-    expect(await readAll(await openDeliveredDocument(path))).toBe(document.text);
-    expect(await openDeliveredDocument(`${path}.missing`)).toBeUndefined();
-    expect(await openDeliveredDocument(`s3://${BUCKET}/documents/never.md`, s3)).toBeUndefined();
+    const file = { ...stamp, location: path };
+    expect(await readAll(await openDeliveredDocument(file))).toBe(document.text);
+    expect(await openDeliveredDocument({ ...file, location: `${path}.missing` })).toBeUndefined();
+    const gone = { ...stamp, location: `s3://${BUCKET}/documents/never.md` };
+    expect(await openDeliveredDocument(gone, s3)).toBeUndefined();
+  });
+
+  it('refuses a copy changed after delivery, at its end, with CorruptDocumentError', async () => {
+    const document = documentOf(20_000);
+    const path = join(mkdtempSync(join(tmpdir(), 'longform-delivered-')), 'read-2.md');
+    writeFileSync(path, document.text);
+    const stamp = {
+      ...(await new DocumentBucket(s3, BUCKET).deliver('read-2', document.pieces())),
+      location: path,
+    };
+    // Same length, its first letter (T) changed: only the checksum tells.
+    writeFileSync(path, `x${document.text.slice(1)}`);
+    await expect(readAll(await openDeliveredDocument(stamp))).rejects.toThrow(CorruptDocumentError);
+    writeFileSync(path, document.text.slice(1));
+    await expect(readAll(await openDeliveredDocument(stamp))).rejects.toThrow(/bytes with SHA-256/);
   });
 });
