@@ -104,7 +104,8 @@ function readEvents(file: string): { text: string; event: HistoryEvent }[] {
 
 /**
  * The library's event as a Step Functions history entry: states as `<Type>StateEntered`/`Exited`, a Task's
- * failed attempt as `TaskFailed` with the error's name (retried or not, as the service records it), and
+ * failed attempt as `LambdaFunctionFailed` with the error's name (retried or not; the service records
+ * `LambdaFunction…` events for a Task whose Resource is a function ARN, as every step's is), and
  * the execution's start and end. Other library events (retries, catches) have no event of their own;
  * StopExecution records `ExecutionAborted` itself.
  */
@@ -149,13 +150,8 @@ export function historyEntry(event: ExecutionEvent): HistoryEntry | undefined {
     case 'StateFailed':
       return event.state.type === 'Task'
         ? {
-            type: 'TaskFailed',
-            taskFailedEventDetails: {
-              resourceType: 'lambda',
-              resource: 'invoke',
-              error: event.Error,
-              cause: String(event.Cause ?? ''),
-            },
+            type: 'LambdaFunctionFailed',
+            lambdaFunctionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') },
           }
         : undefined;
     default:

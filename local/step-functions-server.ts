@@ -347,7 +347,10 @@ function runWorkflow(
 async function continueExecution(served: Served, execution: ServedExecution): Promise<void> {
   // Stopped (or the server closed) while it waited its turn.
   if (served.closed || execution.status !== 'RUNNING') return;
-  if (execution.history.lastType === 'TaskStateEntered' || execution.history.lastType === 'TaskFailed') {
+  if (
+    execution.history.lastType === 'TaskStateEntered' ||
+    execution.history.lastType === 'LambdaFunctionFailed'
+  ) {
     execution.history.append({ type: 'TaskStateAborted' });
   }
   try {

@@ -240,9 +240,9 @@ describe('Step Functions server', () => {
     });
     expect(types.at(-1)).toBe('ExecutionSucceeded');
     // Each failed attempt of round 2 is there with its error's name: retried, then the last one.
-    const failures = events.filter((event) => event.type === 'TaskFailed');
+    const failures = events.filter((event) => event.type === 'LambdaFunctionFailed');
     expect(failures.length).toBeGreaterThan(1);
-    expect(failures.map((event) => event.taskFailedEventDetails?.error)).toEqual(
+    expect(failures.map((event) => event.lambdaFunctionFailedEventDetails?.error)).toEqual(
       failures.map(() => failed.error),
     );
     // Every round's Task exits once, in order, with its round in the output.
