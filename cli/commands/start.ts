@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../../functions/core/errors';
 import { validateJobId } from '../../functions/core/job-reference';
 import { writeStdout } from '../document-output';
 import { type JobTargetFlags, resolveClientTarget, withClient } from '../job-target';
@@ -23,13 +22,7 @@ export async function startCommand(prompts: string[], flags: StartFlags): Promis
   const jobId = validateJobId(flags.jobId ?? newJobId());
   const json = flags.json ?? false;
   return withClient(target, async (client) => {
-    const started = await client.start({ ...input, jobId }).catch((error: unknown) => {
-      if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
-      throw new InvalidInputError(
-        'jobId',
-        `job id ${jobId} was started with another input; give another --job-id, or the same input to reach that job`,
-      );
-    });
+    const started = await client.start({ ...input, jobId });
     await writeStdout(json ? `${JSON.stringify(started)}\n` : `${jobId}\n`);
     process.stderr.write(
       `longform: started job ${jobId} (execution ${started.executionArn})` +
