@@ -31,6 +31,7 @@ const entry = (file: string) =>
  * only touch DynamoDB. Table actions follow functions/workflow/*: initialize creates or reopens META, a
  * round reads the document so far (Query) and commits its items, finalize stamps META and streams the
  * rounds (Query) into the documents bucket, record failure updates META and reads it for the event.
+ * Every step that reads META may Query the parts of a long prompt (docs/architecture.md, "Storage").
  */
 export const WORKFLOW_STEPS: Record<StepKey, WorkflowStep> = {
   initialize: {
@@ -40,7 +41,7 @@ export const WORKFLOW_STEPS: Record<StepKey, WorkflowStep> = {
     description: 'Longform: validate the execution input and create the job',
     timeout: Duration.seconds(30),
     memorySize: 256,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   },
   generateRound: {
     stateName: 'Generate next part',
@@ -69,7 +70,7 @@ export const WORKFLOW_STEPS: Record<StepKey, WorkflowStep> = {
     description: 'Longform: mark the job FAILED with the error name and message, and announce it',
     timeout: Duration.seconds(30),
     memorySize: 256,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   },
 };
 

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfigCache } from '../core/config-cache';
 import { DocumentCache } from '../core/document-cache';
 import type { ContinuationStrategy, JobConfig } from '../core/job-config';
 import {
@@ -34,11 +35,13 @@ export interface JobStoreOptions {
    * container; by default each store has its own.
    */
   documentCache?: DocumentCache;
+  /** Configuration texts kept across invocations, like {@link documentCache}. */
+  configCache?: ConfigCache;
 }
 
 /**
- * The job store (docs/architecture.md, "Storage"): one META item per job, one item per round (plus
- * part items for long rounds), through the job table, the round table and the document reader. The
+ * The job store (docs/architecture.md, "Storage"): one META item per job (plus part items for a long
+ * prompt), one item per round (plus part items for long rounds), through the job table, the round table and the document reader. The
  * lifecycle rules are core transitions; every write that could be repeated by a retry is conditional,
  * so no retry or redrive loses or duplicates text, and every META write returns the new record.
  */
@@ -54,10 +57,17 @@ export class JobStore {
     options: JobStoreOptions = {},
   ) {
     const expiresAt = () => Math.floor(Date.now() / 1000) + ttlSeconds;
-    this.jobs = new JobTable(client, tableName, expiresAt);
-    // Rounds are written once, META at every step: rounds outlive META by the longest a job may run,
-    // so a document never loses its early rounds while its job is still listed.
-    this.rounds = new RoundTable(client, tableName, () => expiresAt() + ROUND_TTL_MARGIN_SECONDS);
+    // Rounds and configuration parts are written once, META at every step: they outlive META by the
+    // longest a job may run, so a job still listed never loses its early rounds or its prompt.
+    const writtenOnceExpiresAt = () => expiresAt() + ROUND_TTL_MARGIN_SECONDS;
+    this.jobs = new JobTable(
+      client,
+      tableName,
+      expiresAt,
+      writtenOnceExpiresAt,
+      options.configCache ?? new ConfigCache(),
+    );
+    this.rounds = new RoundTable(client, tableName, writtenOnceExpiresAt);
     this.documents = new DocumentReader(this.rounds, options.documentCache ?? new DocumentCache());
   }
 

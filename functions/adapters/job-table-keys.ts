@@ -9,6 +9,14 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const jobKey = (jobId: string) => `JOB#${jobId}`;
 /** Sort key of a job's META item. */
 export const META_KEY = 'META';
+/**
+ * Sort key of a part of a job's configuration text, written by one create attempt (docs/architecture.md,
+ * "Storage"); parts sort in order under {@link configPartPrefix}.
+ */
+export const configPartKey = (attemptId: string, part: number) =>
+  `${configPartPrefix(attemptId)}p${String(part).padStart(2, '0')}`;
+/** Sort-key prefix of the configuration parts one create attempt wrote. */
+export const configPartPrefix = (attemptId: string) => `CONFIG#${attemptId}#`;
 /** Sort key of a round item; zero-padded so rounds sort in order. */
 export const roundKey = (round: number) => `ROUND#${String(round).padStart(6, '0')}`;
 /** Sort key of a part of a long round, written by one attempt: it sorts right after its round item. */

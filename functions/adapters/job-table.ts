@@ -1,37 +1,92 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ConfigCache } from '../core/config-cache';
+import { type ConfigText, readConfigText, splitConfig, withConfigText } from '../core/config-text';
+import { CorruptDocumentError } from '../core/errors';
 import type { JobTransition } from '../core/job-lifecycle';
 import type { JobRecord } from '../core/job-record';
-import { jobKey, META_KEY, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './job-table-keys';
-import { putIfAbsent, sendToTable, withoutKeys } from './table-requests';
+import {
+  configPartKey,
+  configPartPrefix,
+  jobKey,
+  META_KEY,
+  PARTITION_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+} from './job-table-keys';
+import { putIfAbsent, queryAll, sendToTable, withoutKeys } from './table-requests';
+
+/** Which part items hold a job's configuration text, as META names them. */
+interface ConfigParts {
+  attemptId: string;
+  count: number;
+}
 
 /**
- * Jobs' META items. Every write refreshes the TTL (a job lives `ttlSeconds` past its last change) and,
- * when it changed the job, returns the new record, so nobody reads META again after writing it.
+ * Jobs' META items, and the part items of configuration text too long for META. Every write to META
+ * refreshes the TTL (a job lives `ttlSeconds` past its last change) and, when it changed the job, returns
+ * the new record, so nobody reads META again after writing it. A job's configuration text is written
+ * once, so the `cache` keeps it once read: a warm function reads META only.
  */
 export class JobTable {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly expiresAt: () => number,
+    /** Epoch seconds configuration parts may be deleted after: they must outlive their job's META. */
+    private readonly partsExpireAt: () => number,
+    private readonly cache: ConfigCache,
   ) {}
 
-  /** Writes a new job's META; `false` (nothing written) when the job id is taken. */
-  create(job: JobRecord): Promise<boolean> {
-    return putIfAbsent(this.documents, this.tableName, {
+  /**
+   * Writes a new job's META; `false` (nothing written) when the job id is taken. Text too long for META
+   * is written first, as parts under a fresh attempt id that META then names: META is the commit point,
+   * so the parts of an attempt that found the id taken (or crashed) are never read, and expire by TTL.
+   */
+  async create(job: JobRecord): Promise<boolean> {
+    const stored = splitConfig(job.config);
+    if ('inline' in stored) {
+      return putIfAbsent(this.documents, this.tableName, {
+        ...this.key(job.jobId),
+        ...job,
+        [TTL_ATTRIBUTE]: this.expiresAt(),
+      });
+    }
+    const attemptId = randomUUID().slice(0, 8);
+    const partsExpireAt = this.partsExpireAt();
+    for (const [index, text] of stored.parts.entries()) {
+      await sendToTable(
+        this.documents,
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...this.key(job.jobId, configPartKey(attemptId, index + 1)),
+            text,
+            [TTL_ATTRIBUTE]: partsExpireAt,
+          },
+        }),
+      );
+    }
+    const configParts: ConfigParts = { attemptId, count: stored.parts.length };
+    const created = await putIfAbsent(this.documents, this.tableName, {
       ...this.key(job.jobId),
       ...job,
+      config: stored.settings,
+      configParts,
       [TTL_ATTRIBUTE]: this.expiresAt(),
     });
+    if (created) this.cache.keep(job.jobId, attemptId, stored.text, charactersOf(stored.parts));
+    return created;
   }
 
-  /** META with a strongly consistent read. */
+  /** META with a strongly consistent read, with the job's configuration text. */
   async get(jobId: string): Promise<JobRecord | undefined> {
     const { Item } = await sendToTable(
       this.documents,
       new GetCommand({ TableName: this.tableName, Key: this.key(jobId), ConsistentRead: true }),
     );
-    return Item ? withoutKeys<JobRecord>(Item) : undefined;
+    return Item ? this.record(Item) : undefined;
   }
 
   /**
@@ -79,14 +134,51 @@ export class JobTable {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return withoutKeys<JobRecord>(Attributes);
+      return await this.record(Attributes);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }
 
-  private key(jobId: string) {
-    return { [PARTITION_KEY]: jobKey(jobId), [SORT_KEY]: META_KEY };
+  /** The job a META item holds, its configuration completed from its parts when META names them. */
+  private async record(item: Record<string, unknown>): Promise<JobRecord> {
+    const { configParts, ...job } = withoutKeys<JobRecord & { configParts?: ConfigParts }>(item);
+    if (!configParts) return job;
+    const text =
+      this.cache.get(job.jobId, configParts.attemptId) ?? (await this.readParts(job.jobId, configParts));
+    return { ...job, config: withConfigText(job.config, text) };
   }
+
+  /**
+   * The configuration text of a job from its parts: one paged, strongly consistent Query by prefix.
+   * @throws CorruptDocumentError when parts are missing.
+   */
+  private async readParts(jobId: string, { attemptId, count }: ConfigParts): Promise<ConfigText> {
+    const parts: string[] = [];
+    for await (const item of queryAll(this.documents, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY },
+      ExpressionAttributeValues: { ':pk': jobKey(jobId), ':prefix': configPartPrefix(attemptId) },
+    })) {
+      parts.push(item.text as string);
+    }
+    if (parts.length !== count) {
+      throw new CorruptDocumentError(
+        `Job ${jobId} names ${count} configuration parts, but ${parts.length} are stored`,
+      );
+    }
+    const text = readConfigText(parts);
+    this.cache.keep(jobId, attemptId, text, charactersOf(parts));
+    return text;
+  }
+
+  private key(jobId: string, sortKey = META_KEY) {
+    return { [PARTITION_KEY]: jobKey(jobId), [SORT_KEY]: sortKey };
+  }
+}
+
+function charactersOf(parts: readonly string[]): number {
+  return parts.reduce((sum, part) => sum + part.length, 0);
 }

@@ -18,12 +18,15 @@ export const MAX_ROUNDS_LIMIT = 1500;
 export const MAX_STOP_SEQUENCES = 8;
 
 /**
- * Most UTF-8 bytes of prompt, system and messages together: they are stored on the job's META item,
- * which also holds config and counters and must stay under DynamoDB's 400 KB item limit.
+ * Most UTF-8 bytes of prompt, system and messages together: 4 MiB. The text is stored in part items
+ * next to META (docs/architecture.md, "Storage", Decision 7), and rounds read it from the table, so
+ * neither DynamoDB's item limit nor Lambda's payload limit bounds it. What does is the model: at about
+ * 4 bytes a token, 4 MiB is the largest context window of the catalogue (1,000,000 tokens), so a longer
+ * input could not be sent in any round; a shorter one that still fills the window ends CONTEXT_FULL.
  */
-export const MAX_INPUT_TEXT_BYTES = 300_000;
+export const MAX_INPUT_TEXT_BYTES = 4 * 1024 * 1024;
 
-/** Most turns in `messages`: with their per-turn overhead, the META item stays under 400 KB. */
+/** Most turns in `messages`. */
 export const MAX_MESSAGES = 1000;
 
 /** Output bound applied to models whose limit is not known. */

@@ -308,7 +308,12 @@ describe('Longform IAM', () => {
       byRole[id.replace(/RoleDefaultPolicy.*$/, '')] = actions(statement).sort();
     }
     expect(byRole).toEqual({
-      LongformInitializeJob: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      LongformInitializeJob: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       LongformGenerateRound: [
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -316,7 +321,7 @@ describe('Longform IAM', () => {
         'dynamodb:UpdateItem',
       ],
       LongformFinalizeJob: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-      LongformRecordFailure: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      LongformRecordFailure: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     });
   });
 

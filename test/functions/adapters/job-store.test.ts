@@ -1,10 +1,16 @@
-import { paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobRecord } from '../../../functions/adapters/job-store';
+import { type JobRecord, JobStore } from '../../../functions/adapters/job-store';
 import { ROUND_PART_BYTES } from '../../../functions/adapters/round-table';
 import type { JobConfig } from '../../../functions/core/job-config';
 import type { RoundRecord } from '../../../functions/core/round-record';
-import { type LocalServices, startLocalServices, TEST_TABLE } from '../../../scenarios/local-services';
+import { storeNewJob } from '../../../functions/workflow/store-new-job';
+import {
+  type LocalServices,
+  startLocalServices,
+  TEST_DEFAULTS,
+  TEST_TABLE,
+} from '../../../scenarios/local-services';
 
 let services: LocalServices;
 beforeAll(async () => {
@@ -181,5 +187,34 @@ describe('JobStore on local DynamoDB', () => {
     const job = await services.store.getJob('store-8');
     expect(job?.strategy).toBe('instruction');
     expect(job?.strategySwitchedAtRound).toBe(1);
+  });
+
+  it('a 1 MB prompt: the same input under its id is the same job, read from a cold store; another input is refused', async () => {
+    const unit = 'Longform 長文 👩‍💻 línea\n';
+    const prompt = unit.repeat(Math.ceil(1_048_576 / Buffer.byteLength(unit)));
+    const input = { prompt, system: 'System ✨', maxTokensPerRound: 100 };
+    const created = await storeNewJob(services.store, TEST_DEFAULTS, 'store-prompt', input, 'PENDING');
+    expect(created.config.messages[0]?.text === prompt).toBe(true);
+    const cold = () => new JobStore(services.documents, TEST_TABLE, 86_400);
+    expect(await storeNewJob(cold(), TEST_DEFAULTS, 'store-prompt', input, 'PENDING')).toEqual(created);
+    await expect(
+      storeNewJob(cold(), TEST_DEFAULTS, 'store-prompt', { ...input, prompt: `${prompt}.` }, 'PENDING'),
+    ).rejects.toMatchObject({ name: 'InvalidInputError', field: 'jobId' });
+    expect(await cold().getJob('store-prompt')).toEqual(created);
+  });
+
+  it("a long prompt's settings stay on META: raising maxRounds there (resume --max-rounds) keeps the prompt", async () => {
+    const long: JobConfig = { ...config, messages: [{ role: 'user', text: 'é'.repeat(10_000) }] };
+    await services.store.createJob('store-raised', long, 'prefill', 'RUNNING');
+    await services.documents.send(
+      new UpdateCommand({
+        TableName: TEST_TABLE,
+        Key: { pk: 'JOB#store-raised', sk: 'META' },
+        UpdateExpression: 'SET #config.#maxRounds = :maxRounds',
+        ExpressionAttributeNames: { '#config': 'config', '#maxRounds': 'maxRounds' },
+        ExpressionAttributeValues: { ':maxRounds': 40 },
+      }),
+    );
+    expect((await services.store.getJob('store-raised'))?.config).toEqual({ ...long, maxRounds: 40 });
   });
 });

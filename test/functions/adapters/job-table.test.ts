@@ -1,20 +1,71 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobTable } from '../../../functions/adapters/job-table';
+import { ConfigCache } from '../../../functions/core/config-cache';
+import { CorruptDocumentError } from '../../../functions/core/errors';
 import type { JobTransition } from '../../../functions/core/job-lifecycle';
 import { type LocalServices, startLocalServices, TEST_TABLE } from '../../../scenarios/local-services';
 import { runningJobRecord } from '../core/job-record.fixture';
 
 let services: LocalServices;
 let expiresAt = 1_000;
+const PARTS_EXPIRE_AT = 5_000;
 let jobs: JobTable;
+/** A client that counts the commands it sends, by name. */
+let counted: DynamoDBDocumentClient;
+const commands: string[] = [];
 beforeAll(async () => {
   services = await startLocalServices();
-  jobs = new JobTable(services.documents, TEST_TABLE, () => expiresAt);
+  jobs = new JobTable(
+    services.documents,
+    TEST_TABLE,
+    () => expiresAt,
+    () => PARTS_EXPIRE_AT,
+    new ConfigCache(),
+  );
+  const client = services.dynamo.createClient();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  counted = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 });
 afterAll(async () => {
+  counted.destroy();
   await services.stop();
 });
+
+/** A table of another container: its own, empty configuration cache, on the counting client. */
+const coldTable = () =>
+  new JobTable(
+    counted,
+    TEST_TABLE,
+    () => expiresAt,
+    () => PARTS_EXPIRE_AT,
+    new ConfigCache(),
+  );
+
+/** About 1 MB of prompt with characters of every UTF-8 width, a surrogate pair at many part edges. */
+const MEGABYTE_PROMPT = 'Ledger é 東京 🚀 "quoted" \\ line\n'.repeat(27_000);
+
+async function storedItems(jobId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery(
+    { client: services.documents },
+    {
+      TableName: TEST_TABLE,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `JOB#${jobId}` },
+      ConsistentRead: true,
+    },
+  )) {
+    items.push(...(page.Items ?? []));
+  }
+  return items;
+}
 
 const newJob = (jobId: string) => runningJobRecord(jobId);
 
@@ -69,5 +120,64 @@ describe('JobTable on local DynamoDB', () => {
     expect(await storedExpiry('table-3')).toBe(2_000);
     // The TTL attribute is the table's, not the job record's.
     expect(await jobs.get('table-3')).not.toHaveProperty('expiresAt');
+  });
+
+  it('keeps a short configuration on META, with no other item', async () => {
+    await jobs.create(newJob('table-inline'));
+    const items = await storedItems('table-inline');
+    expect(items.map((item) => item.sk)).toEqual(['META']);
+    expect(items[0]?.config).toEqual(newJob('table-inline').config);
+  });
+
+  it('stores a 1 MB prompt in parts next to a small META, and reads it back exactly: a cold table with one paged Query, a warm one from META alone', async () => {
+    const job = runningJobRecord('table-big');
+    job.config.messages = [{ role: 'user', text: MEGABYTE_PROMPT }];
+    job.config.system = 'Write as a harbor master ✨';
+    expect(Buffer.byteLength(MEGABYTE_PROMPT)).toBeGreaterThan(1_000_000);
+    expect(await jobs.create(job)).toBe(true);
+
+    const items = await storedItems('table-big');
+    const meta = items.find((item) => item.sk === 'META') as Record<string, unknown>;
+    expect(Buffer.byteLength(JSON.stringify(meta))).toBeLessThan(2_000);
+    expect(meta.config).not.toHaveProperty('messages');
+    expect(meta.config).not.toHaveProperty('system');
+    const parts = items.filter((item) => item.sk !== 'META');
+    expect(parts.length).toBe(4);
+    expect(parts.every((part) => part.expiresAt === PARTS_EXPIRE_AT)).toBe(true);
+
+    commands.length = 0;
+    const cold = coldTable();
+    const read = await cold.get('table-big');
+    expect(read?.config.messages[0]?.text === MEGABYTE_PROMPT).toBe(true);
+    expect(read).toEqual(job);
+    expect(commands).toEqual(['GetItemCommand', 'QueryCommand']);
+    commands.length = 0;
+    const applied = await cold.apply('table-big', { set: { updatedAt: 'later' }, when: {} });
+    expect(await cold.get('table-big')).toEqual({ ...job, updatedAt: 'later' });
+    expect(applied).toEqual({ ...job, updatedAt: 'later' });
+    expect(commands).toEqual(['UpdateItemCommand', 'GetItemCommand']);
+    // The table that created it already holds the text.
+    expect(await jobs.get('table-big')).toEqual({ ...job, updatedAt: 'later' });
+  });
+
+  it('the same id again writes META nothing; a create that lost leaves parts no one reads', async () => {
+    const job = runningJobRecord('table-taken');
+    job.config.messages = [{ role: 'user', text: `First ${MEGABYTE_PROMPT}` }];
+    expect(await jobs.create(job)).toBe(true);
+    const other = runningJobRecord('table-taken');
+    other.config.messages = [{ role: 'user', text: `Second ${MEGABYTE_PROMPT}` }];
+    expect(await jobs.create(other)).toBe(false);
+    expect(await coldTable().get('table-taken')).toEqual(job);
+  });
+
+  it('refuses a job whose parts are missing with CorruptDocumentError, never a shorter prompt', async () => {
+    const job = runningJobRecord('table-lost-part');
+    job.config.messages = [{ role: 'user', text: MEGABYTE_PROMPT }];
+    await jobs.create(job);
+    const part = (await storedItems('table-lost-part')).find((item) => item.sk !== 'META');
+    await services.documents.send(
+      new DeleteCommand({ TableName: TEST_TABLE, Key: { pk: 'JOB#table-lost-part', sk: part?.sk } }),
+    );
+    await expect(coldTable().get('table-lost-part')).rejects.toBeInstanceOf(CorruptDocumentError);
   });
 });

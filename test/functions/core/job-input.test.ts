@@ -131,7 +131,8 @@ describe('parseJobInput accepts', () => {
     const stopSequences = Array.from({ length: MAX_STOP_SEQUENCES }, (_, i) => `#${i}`);
     expect(parseJobInput({ prompt: 'p', stopSequences }, DEFAULTS).stopSequences).toEqual(stopSequences);
     // '€' is 3 UTF-8 bytes: the limit counts bytes, not characters.
-    const prompt = '€'.repeat(MAX_INPUT_TEXT_BYTES / 3 - 1);
+    const promptBytes = MAX_INPUT_TEXT_BYTES - 3;
+    const prompt = '€'.repeat(Math.floor(promptBytes / 3)) + 'x'.repeat(promptBytes % 3);
     expect(parseJobInput({ prompt, system: 'abc' }, DEFAULTS).messages[0]?.text).toBe(prompt);
   });
 });
