@@ -156,13 +156,22 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     expectWellFormed(events);
     expect(events.at(-1)).toMatchObject({ executionStatus: 'SUCCEEDED', jobStatus: 'COMPLETED' });
     expect(await documentOf('stored-job')).toBe(targetDocument(input));
-    // A job record holds at most 300,000 bytes of prompt text (one DynamoDB item): a 1 MB prompt is
-    // refused before anything is stored or started.
-    await expect(client.start({ prompt: 'x'.repeat(1_000_000), jobId: 'too-big' })).rejects.toMatchObject({
-      name: 'InvalidInputError',
-      field: 'prompt',
-    });
-    await expect(client.status('too-big')).rejects.toMatchObject({ name: 'JobNotFoundError' });
+  });
+
+  it('starts a 1 MB prompt: stored in parts first, run from the table, its exact document', async () => {
+    // Mostly 3-byte characters, so 1 MB stays well inside the default model's context window.
+    const unit = '潮だまりには岸辺のどこよりも多くの命がある。 Tide pools 🌊 ';
+    const prompt = `${unit.repeat(Math.ceil(1_000_000 / Buffer.byteLength(unit)))}[emulator:tokens=200]`;
+    const input = { prompt, maxTokensPerRound: 150 };
+    expect(Buffer.byteLength(prompt)).toBeGreaterThan(1_000_000);
+    await client.start({ ...input, jobId: 'megabyte-job' });
+    const events = await watchAll('megabyte-job');
+    expectWellFormed(events);
+    expect(events.at(-1)).toMatchObject({ executionStatus: 'SUCCEEDED', jobStatus: 'COMPLETED', rounds: 2 });
+    expect(await documentOf('megabyte-job')).toBe(targetDocument(input));
+    // The same input again is the same job; the status carries no prompt.
+    expect((await client.start({ ...input, jobId: 'megabyte-job' })).jobId).toBe('megabyte-job');
+    expect((await client.status('megabyte-job')).job).not.toHaveProperty('config');
   });
 
   it('watches every round once and in order, a retry with its error name, then the end', async () => {
