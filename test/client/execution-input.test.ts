@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   MAX_INLINE_INPUT_BYTES,
   prepareExecutionInput,
   storedJobDefaults,
 } from '../../client/execution-input';
 import { InvalidInputError } from '../../functions/core/errors';
-import { type LocalServices, startLocalServices, TEST_DEFAULTS } from '../../scenarios/local-services';
+import { TEST_DEFAULTS } from '../../scenarios/local-services';
+import { useLocalServices } from '../../scenarios/local-services-fixture';
 
-let services: LocalServices;
-beforeAll(async () => {
-  services = await startLocalServices();
-});
-afterAll(async () => {
-  await services.stop();
-});
+const services = useLocalServices();
 
 const bigPrompt = (letter: string) => `${letter.repeat(MAX_INLINE_INPUT_BYTES)} [emulator:tokens=100]`;
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createBedrockClient } from '../../../functions/adapters/bedrock-model';
 import { streamReply } from '../../../functions/adapters/bedrock-stream';
 import {
@@ -13,20 +13,10 @@ import { roundTimeBudget } from '../../../functions/core/round-time-budget';
 import { startJob } from '../../../functions/workflow/start-job';
 import { targetDocument } from '../../../local/bedrock-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/local-dynamodb';
-import {
-  driveJob,
-  type LocalServices,
-  startLocalServices,
-  TEST_DEFAULTS,
-} from '../../../scenarios/local-services';
+import { driveJob, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
-let services: LocalServices;
-beforeAll(async () => {
-  services = await startLocalServices();
-});
-afterAll(async () => {
-  await services.stop();
-});
+const services = useLocalServices();
 beforeEach(() => services.emulator.setFaults(undefined));
 
 const PROMPT = 'Adapter test document [emulator:tokens=400]';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { streamReply } from '../../../functions/adapters/bedrock-stream';
 import {
   BedrockModelError,
@@ -11,15 +11,9 @@ import {
 import type { ChatTurn, JobConfig } from '../../../functions/core/job-config';
 import { roundTimeBudget } from '../../../functions/core/round-time-budget';
 import { targetDocument } from '../../../local/bedrock-emulator';
-import { type LocalServices, startLocalServices } from '../../../scenarios/local-services';
+import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
-let services: LocalServices;
-beforeAll(async () => {
-  services = await startLocalServices();
-});
-afterAll(async () => {
-  await services.stop();
-});
+const services = useLocalServices();
 beforeEach(() => services.emulator.setFaults(undefined));
 
 const PROMPT = 'Stream test document with emoji 🙂 and 中文 [emulator:tokens=2000]';

@@ -3,26 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFinalizeJobHandler } from '../../../functions/handlers/finalize-job';
 import { startJob } from '../../../functions/workflow/start-job';
 import { DocumentDirectory } from '../../../local/document-directory';
 import { EventLog } from '../../../local/event-log';
 import { createLambdaContext } from '../../../local/lambda-context';
-import {
-  driveJob,
-  type LocalServices,
-  startLocalServices,
-  TEST_DEFAULTS,
-} from '../../../scenarios/local-services';
+import { driveJob, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
-let services: LocalServices;
-beforeAll(async () => {
-  services = await startLocalServices();
-});
-afterAll(async () => {
-  await services.stop();
-});
+const services = useLocalServices();
 
 interface EmfLine {
   _aws: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobKey, META_KEY, PARTITION_KEY, SORT_KEY } from '../../../functions/adapters/job-table-keys';
 import { JobNotFoundError } from '../../../functions/core/errors';
 import { JOB_COMPLETED, JOB_FAILED } from '../../../functions/core/job-events';
@@ -11,21 +11,10 @@ import { finishJob } from '../../../functions/workflow/finish-job';
 import { startJob } from '../../../functions/workflow/start-job';
 import { DocumentDirectory } from '../../../local/document-directory';
 import { EventLog } from '../../../local/event-log';
-import {
-  driveJob,
-  type LocalServices,
-  startLocalServices,
-  TEST_DEFAULTS,
-  TEST_TABLE,
-} from '../../../scenarios/local-services';
+import { driveJob, TEST_DEFAULTS, TEST_TABLE } from '../../../scenarios/local-services';
+import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
-let services: LocalServices;
-beforeAll(async () => {
-  services = await startLocalServices();
-});
-afterAll(async () => {
-  await services.stop();
-});
+const services = useLocalServices();
 
 describe('finishJob', () => {
   it('reports a completed job without an error, and stamps its end once', async () => {

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JOB_FAILED } from '../../../functions/core/job-events';
 import { recordFailure } from '../../../functions/workflow/record-failure';
 import { startJob } from '../../../functions/workflow/start-job';
 import { EventLog } from '../../../local/event-log';
-import {
-  driveJob,
-  type LocalServices,
-  startLocalServices,
-  TEST_DEFAULTS,
-} from '../../../scenarios/local-services';
+import { driveJob, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
-let services: LocalServices;
-beforeAll(async () => {
-  services = await startLocalServices();
-});
-afterAll(async () => {
-  await services.stop();
-});
+const services = useLocalServices();
 
 describe('recordFailure', () => {
   it("marks the job FAILED with the execution's error, its message taken from the Lambda cause", async () => {
