@@ -6,6 +6,7 @@ import { JobStore } from '../functions/adapters/job-store';
 import type { JobDefaults } from '../functions/core/job-config';
 import { roundTimeBudget } from '../functions/core/round-time-budget';
 import { type CallModel, type RoundResult, runRound } from '../functions/workflow/run-round';
+import { startJob } from '../functions/workflow/start-job';
 import { type EmulatorOptions, type RunningEmulator, startBedrockEmulator } from '../local/bedrock-emulator';
 import {
   LOCAL_CREDENTIALS,
@@ -83,4 +84,14 @@ export async function driveJob(
     if (result.next === 'finish') return result;
     round = result.nextRound;
   }
+}
+
+/** Starts a job from `input` under {@link TEST_DEFAULTS} and runs its rounds until it ends, as {@link driveJob}. */
+export async function runJobToEnd(
+  services: LocalServices,
+  jobId: string,
+  input: unknown,
+): Promise<RoundResult> {
+  await startJob(services.store, TEST_DEFAULTS, jobId, input);
+  return driveJob(services.store, services.callModel, jobId);
 }

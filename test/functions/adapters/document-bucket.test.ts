@@ -15,13 +15,7 @@ import { DocumentBucket, openDeliveredDocument } from '../../../functions/adapte
 import { DOCUMENT_CONTENT_TYPE, MIN_PART_BYTES } from '../../../functions/core/document-object';
 import { CorruptDocumentError } from '../../../functions/core/errors';
 import { finishJob } from '../../../functions/workflow/finish-job';
-import { startJob } from '../../../functions/workflow/start-job';
-import {
-  driveJob,
-  type LocalServices,
-  startLocalServices,
-  TEST_DEFAULTS,
-} from '../../../scenarios/local-services';
+import { type LocalServices, runJobToEnd, startLocalServices } from '../../../scenarios/local-services';
 import { type MotoServer, startMotoServer } from '../../../scenarios/moto-server';
 
 const BUCKET = 'longform-documents';
@@ -127,11 +121,10 @@ describe('DocumentBucket', () => {
 
 describe('finishJob with the documents bucket', () => {
   it('delivers the stored document once and stamps it on the job; a repeat neither uploads nor restamps', async () => {
-    await startJob(services.store, TEST_DEFAULTS, 'bucket-job-1', {
+    await runJobToEnd(services, 'bucket-job-1', {
       prompt: 'Bucket job [emulator:tokens=400]',
       maxTokensPerRound: 100,
     });
-    await driveJob(services.store, services.callModel, 'bucket-job-1');
     const documents = new DocumentBucket(s3, BUCKET);
     const first = await finishJob(services.store, 'bucket-job-1', { documents });
     const text = await services.store.loadDocument('bucket-job-1');

@@ -5,11 +5,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFinalizeJobHandler } from '../../../functions/handlers/finalize-job';
-import { startJob } from '../../../functions/workflow/start-job';
 import { DocumentDirectory } from '../../../local/document-directory';
 import { EventLog } from '../../../local/event-log';
 import { createLambdaContext } from '../../../local/lambda-context';
-import { driveJob, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { runJobToEnd } from '../../../scenarios/local-services';
 import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
 const services = useLocalServices();
@@ -52,8 +51,7 @@ describe('Finalize job', () => {
       documents: new DocumentDirectory(mkdtempSync(join(tmpdir(), 'longform-finalize-'))),
       events: new EventLog(),
     });
-    await startJob(services.store, TEST_DEFAULTS, 'finalize-1', { prompt: 'Counted [emulator:tokens=200]' });
-    await driveJob(services.store, services.callModel, 'finalize-1');
+    await runJobToEnd(services, 'finalize-1', { prompt: 'Counted [emulator:tokens=200]' });
     const context = createLambdaContext('FinalizeJob', 30);
 
     const first = await publishedMetrics(() => handler({ jobId: 'finalize-1' }, context));

@@ -11,18 +11,17 @@ import { finishJob } from '../../../functions/workflow/finish-job';
 import { startJob } from '../../../functions/workflow/start-job';
 import { DocumentDirectory } from '../../../local/document-directory';
 import { EventLog } from '../../../local/event-log';
-import { driveJob, TEST_DEFAULTS, TEST_TABLE } from '../../../scenarios/local-services';
+import { driveJob, runJobToEnd, TEST_DEFAULTS, TEST_TABLE } from '../../../scenarios/local-services';
 import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
 const services = useLocalServices();
 
 describe('finishJob', () => {
   it('reports a completed job without an error, and stamps its end once', async () => {
-    await startJob(services.store, TEST_DEFAULTS, 'finish-1', {
+    await runJobToEnd(services, 'finish-1', {
       prompt: 'Short [emulator:tokens=150]',
       maxTokensPerRound: 100,
     });
-    await driveJob(services.store, services.callModel, 'finish-1');
     const { finished: summary, endedNow } = await finishJob(services.store, 'finish-1');
     const job = await services.store.getJob('finish-1');
     expect(endedNow).toBe(true);
@@ -40,12 +39,11 @@ describe('finishJob', () => {
   });
 
   it("hands a job that did not complete to the Fail state with its failure's name and message", async () => {
-    await startJob(services.store, TEST_DEFAULTS, 'finish-2', {
+    await runJobToEnd(services, 'finish-2', {
       prompt: 'Too long for one round [emulator:tokens=500]',
       maxTokensPerRound: 100,
       maxRounds: 1,
     });
-    await driveJob(services.store, services.callModel, 'finish-2');
     const { finished: summary } = await finishJob(services.store, 'finish-2');
     expect(summary.status).toBe('MAX_ROUNDS_REACHED');
     expect(summary.error).toBe('MaxRoundsReachedError');
@@ -53,11 +51,10 @@ describe('finishJob', () => {
   });
 
   it('delivers the document, stamps where it went, then announces the end with it; a retry announces again only', async () => {
-    await startJob(services.store, TEST_DEFAULTS, 'finish-3', {
+    await runJobToEnd(services, 'finish-3', {
       prompt: 'Delivered [emulator:tokens=300]',
       maxTokensPerRound: 100,
     });
-    await driveJob(services.store, services.callModel, 'finish-3');
     const directory = mkdtempSync(join(tmpdir(), 'longform-finish-'));
     const outlets = { documents: new DocumentDirectory(directory), events: new EventLog() };
     const { delivered, finished } = await finishJob(services.store, 'finish-3', outlets);
@@ -97,12 +94,11 @@ describe('finishJob', () => {
   });
 
   it('delivers again a job that went on after an earlier end whose stamp was kept, and replaces the stamp', async () => {
-    await startJob(services.store, TEST_DEFAULTS, 'finish-5', {
+    await runJobToEnd(services, 'finish-5', {
       prompt: 'Limited then raised [emulator:tokens=400]',
       maxTokensPerRound: 100,
       maxRounds: 2,
     });
-    await driveJob(services.store, services.callModel, 'finish-5');
     const directory = mkdtempSync(join(tmpdir(), 'longform-finish-'));
     const outlets = { documents: new DocumentDirectory(directory) };
     const first = await finishJob(services.store, 'finish-5', outlets);
