@@ -3,7 +3,7 @@ import { JOB_FAILED } from '../../../functions/core/job-events';
 import { recordFailure } from '../../../functions/workflow/record-failure';
 import { startJob } from '../../../functions/workflow/start-job';
 import { EventLog } from '../../../local/event-log';
-import { driveJob, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { runJobToEnd, TEST_DEFAULTS } from '../../../scenarios/local-services';
 import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
 const services = useLocalServices();
@@ -41,8 +41,7 @@ describe('recordFailure', () => {
   });
 
   it('announces nothing for a job that ended otherwise', async () => {
-    await startJob(services.store, TEST_DEFAULTS, 'failure-4', { prompt: 'Completes [emulator:tokens=50]' });
-    await driveJob(services.store, services.callModel, 'failure-4');
+    await runJobToEnd(services, 'failure-4', { prompt: 'Completes [emulator:tokens=50]' });
     const events = new EventLog();
     await recordFailure(services.store, 'failure-4', { Error: 'States.Timeout' }, events);
     expect((await services.store.getJob('failure-4'))?.status).toBe('COMPLETED');
