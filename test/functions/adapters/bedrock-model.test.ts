@@ -10,10 +10,9 @@ import {
 } from '../../../functions/core/errors';
 import type { ChatTurn, JobConfig } from '../../../functions/core/job-config';
 import { roundTimeBudget } from '../../../functions/core/round-time-budget';
-import { startJob } from '../../../functions/workflow/start-job';
 import { targetDocument } from '../../../local/bedrock-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/local-dynamodb';
-import { driveJob, TEST_DEFAULTS } from '../../../scenarios/local-services';
+import { runJobToEnd } from '../../../scenarios/local-services';
 import { useLocalServices } from '../../../scenarios/local-services-fixture';
 
 const services = useLocalServices();
@@ -94,13 +93,12 @@ describe('prompt caching through the adapter', () => {
       for (const promptCaching of [false, true]) {
         const jobId = `cached-${api}-${continuation}-${promptCaching}`;
         const input = { prompt, modelId, api, continuation, maxTokensPerRound: 2000, maxRounds: 20 };
-        await startJob(
-          services.store,
-          TEST_DEFAULTS,
+        const result = await runJobToEnd(
+          services,
           jobId,
           promptCaching ? input : { ...input, promptCaching },
         );
-        expect((await driveJob(services.store, services.callModel, jobId)).status).toBe('COMPLETED');
+        expect(result.status).toBe('COMPLETED');
         documents.push(await services.store.loadDocument(jobId));
         reads.push((await services.store.getJob(jobId))?.usage.cacheReadInputTokens ?? 0);
       }
