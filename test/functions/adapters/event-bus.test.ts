@@ -2,8 +2,14 @@ import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../functions/adapters/event-bus';
 import { EventBusUnavailableError } from '../../../functions/core/errors';
-import { EVENT_SOURCE, JOB_COMPLETED, type JobEvent } from '../../../functions/core/job-events';
+import {
+  EVENT_SOURCE,
+  JOB_COMPLETED,
+  type JobEvent,
+  jobEndedEvent,
+} from '../../../functions/core/job-events';
 import { type MotoServer, sqsCall, startMotoServer } from '../../../scenarios/moto-server';
+import { DELIVERED_DOCUMENT, endedJobRecord } from '../core/ended-job-record.fixture';
 
 let moto: MotoServer;
 let events: EventBridgeClient;
@@ -35,18 +41,14 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const completed: JobEvent = {
-  detailType: JOB_COMPLETED,
-  detail: {
-    jobId: 'job-1',
-    executionName: 'job-1',
+/** The event Finalize job publishes for a completed job with a delivered document. */
+const completed = jobEndedEvent(
+  endedJobRecord({
     status: 'COMPLETED',
-    rounds: 3,
-    documentCharacters: 1200,
     usage: { inputTokens: 30, outputTokens: 900, cacheReadInputTokens: 5, cacheWriteInputTokens: 7 },
-    document: { location: 's3://bucket/documents/job-1.md', sha256: 'ab'.repeat(32), bytes: 1250 },
-  },
-};
+    document: DELIVERED_DOCUMENT,
+  }),
+) as JobEvent;
 
 describe('EventBus', () => {
   it('puts the event on the bus, where a rule on its source and detail type delivers it', async () => {
