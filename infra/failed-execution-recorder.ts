@@ -7,6 +7,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { EXECUTION_ABORTED } from '../functions/core/failure-description';
 
 /**
  * How long an undelivered or unrecorded end of an execution is retried. `Record failure` is idempotent,
@@ -24,9 +25,10 @@ export interface FailedExecutionRecorderProps {
 }
 
 /**
- * Marks a job FAILED when its execution ends FAILED or TIMED_OUT however it ended: also when the round
- * function was killed (out of memory, a task timeout), which no handler sees. `Generate next part` has no
- * Catch (so that a redrive resumes it), so without this such a job would stay RUNNING in the table.
+ * Marks a job FAILED when its execution ends FAILED, TIMED_OUT or ABORTED however it ended: also when the
+ * round function was killed (out of memory, a task timeout), which no handler sees, and when someone
+ * stopped the execution (`ExecutionAbortedError`). `Generate next part` has no Catch (so that a redrive
+ * resumes it), so without this such a job would stay RUNNING in the table.
  * It invokes the `Record failure` function, which is idempotent and leaves jobs that already ended as
  * they are; a redrive of the execution reopens the job.
  *
@@ -63,16 +65,31 @@ export class FailedExecutionRecorder extends Construct {
     const jobId = EventField.fromPath('$.detail.name');
     // The execution input as JSON text: a resumed job's execution has another name and input `{ "jobId" }`.
     const input = EventField.fromPath('$.detail.input');
+    // A FAILED execution's event carries its error and cause. A TIMED_OUT one's error is the service's;
+    // an ABORTED one has an error and cause only if the caller gave StopExecution some (both optional,
+    // StopExecution's API reference), which are no error of the workflow's: the job gets its own.
     const ends = [
       {
+        id: 'ExecutionFailed',
         status: 'FAILED',
         error: EventField.fromPath('$.detail.error'),
         cause: EventField.fromPath('$.detail.cause'),
       },
-      { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution timed out.' },
+      {
+        id: 'ExecutionTimedOut',
+        status: 'TIMED_OUT',
+        error: 'States.Timeout',
+        cause: 'The execution timed out.',
+      },
+      {
+        id: 'ExecutionAborted',
+        status: 'ABORTED',
+        error: EXECUTION_ABORTED.Error,
+        cause: EXECUTION_ABORTED.Cause,
+      },
     ];
     for (const end of ends) {
-      new Rule(this, `Execution${end.status === 'FAILED' ? 'Failed' : 'TimedOut'}`, {
+      new Rule(this, end.id, {
         description: `Longform: record a job whose execution ended ${end.status}`,
         eventPattern: {
           source: ['aws.states'],

@@ -146,6 +146,14 @@ export class NoProgressError extends PermanentError {
   override readonly name = 'NoProgressError';
 }
 
+/**
+ * The job's execution was stopped (StopExecution: `longform stop`, the console) or aborted while it ran.
+ * Recorded on the job so it shows as ended; its rounds stay, and a redrive or resume continues it.
+ */
+export class ExecutionAbortedError extends PermanentError {
+  override readonly name = 'ExecutionAbortedError';
+}
+
 const RETRIABLE_ERROR_CLASSES = [
   BedrockThrottlingError,
   BedrockUnavailableError,

@@ -1,3 +1,5 @@
+import { ExecutionAbortedError } from './errors';
+
 /** The Catch output Step Functions hands to `Record failure`. */
 export interface CaughtFailure {
   Error: string;
@@ -25,3 +27,16 @@ export function describeFailure(failure: CaughtFailure): FailureDescription {
   }
   return { error, cause: cause || `The step failed with ${error}` };
 }
+
+const aborted = new ExecutionAbortedError(
+  'The execution was stopped before the job ended; its rounds are kept: resume the job to continue it',
+);
+
+/**
+ * What `Record failure` records for an execution that was stopped (ABORTED): Step Functions' status-change
+ * event for it carries no error of the workflow's, so the stack's recorder and `serve` give this one.
+ */
+export const EXECUTION_ABORTED: Readonly<CaughtFailure> = Object.freeze({
+  Error: aborted.name,
+  Cause: aborted.message,
+});

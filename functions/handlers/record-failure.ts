@@ -7,7 +7,7 @@ import { instrumented, type StepHandler, type Telemetry } from './shared/powerto
 
 /**
  * Payload of `Record failure`: the execution's name (`jobId`) and input, and the Catch output (or the
- * failed execution's event, whose input is JSON text).
+ * ended execution's event, whose input is JSON text).
  */
 export interface RecordFailureEvent {
   jobId: string;
@@ -25,7 +25,7 @@ export function createRecordFailureHandler(dependencies: {
   const { store, telemetry, events } = dependencies;
   return instrumented(telemetry, async (event) => {
     const jobId = jobIdOfExecution(event.jobId, event.input);
-    const recorded = await recordFailure(store, jobId, event.failure, events);
+    const recorded = await recordFailure(store, jobId, event.failure, events, event.jobId);
     telemetry.logger.error('Job failed', { errorName: recorded.error });
     return recorded;
   });

@@ -447,10 +447,11 @@ describe('failed executions recorded on their job', () => {
     ([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.includes('RecordFailure'),
   )?.[0];
 
-  it('sends every FAILED or TIMED_OUT execution of this state machine to Record failure', () => {
+  it('sends every FAILED, TIMED_OUT or ABORTED execution of this state machine to Record failure', () => {
     expect(rules.map((rule) => (rule.EventPattern as Json).detail)).toEqual([
       { stateMachineArn: [{ Ref: expect.stringMatching(/StateMachine/) }], status: ['FAILED'] },
       { stateMachineArn: [{ Ref: expect.stringMatching(/StateMachine/) }], status: ['TIMED_OUT'] },
+      { stateMachineArn: [{ Ref: expect.stringMatching(/StateMachine/) }], status: ['ABORTED'] },
     ]);
     for (const rule of rules) {
       const [target] = rule.Targets as Json[];
@@ -488,7 +489,7 @@ describe('failed executions recorded on their job', () => {
     expect(Statement).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
-    // Only the two rules may send to it.
+    // Only the recorder's rules may send to it.
     const senders = Statement.filter((statement) => statement.Effect === 'Allow').map((statement) => {
       expect(statement).toMatchObject({
         Principal: { Service: 'events.amazonaws.com' },

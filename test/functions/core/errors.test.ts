@@ -27,6 +27,7 @@ const PERMANENT = [
   'MaxRoundsReachedError',
   'UnexpectedStopReasonError',
   'NoProgressError',
+  'ExecutionAbortedError',
 ];
 
 function errorClass(name: string): AnyErrorClass {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXECUTION_ABORTED } from '../../../functions/core/failure-description';
 import { JOB_FAILED } from '../../../functions/core/job-events';
 import { recordFailure } from '../../../functions/workflow/record-failure';
 import { startJob } from '../../../functions/workflow/start-job';
@@ -46,5 +47,29 @@ describe('recordFailure', () => {
     await recordFailure(services.store, 'failure-4', { Error: 'States.Timeout' }, events);
     expect((await services.store.getJob('failure-4'))?.status).toBe('COMPLETED');
     expect(events.events).toEqual([]);
+  });
+
+  it('marks the job of a stopped execution FAILED with ExecutionAbortedError, and announces it', async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'failure-5', { prompt: 'Stopped' });
+    const events = new EventLog();
+    await recordFailure(services.store, 'failure-5', EXECUTION_ABORTED, events);
+    const job = await services.store.getJob('failure-5');
+    expect([job?.status, job?.failure?.name]).toEqual(['FAILED', 'ExecutionAbortedError']);
+    expect(events.events.map((event) => [event.detailType, event.detail.error])).toEqual([
+      [JOB_FAILED, { name: 'ExecutionAbortedError' }],
+    ]);
+  });
+
+  it("leaves a job that a resumed execution runs alone when its old execution's end arrives late", async () => {
+    await startJob(services.store, TEST_DEFAULTS, 'failure-6', { prompt: 'Resumed' });
+    await startJob(services.store, TEST_DEFAULTS, 'failure-6-resume-1', { jobId: 'failure-6' });
+    const events = new EventLog();
+    await recordFailure(services.store, 'failure-6', EXECUTION_ABORTED, events, 'failure-6');
+    expect((await services.store.getJob('failure-6'))?.status).toBe('RUNNING');
+    expect(events.events).toEqual([]);
+    // The execution that runs it now is recorded.
+    await recordFailure(services.store, 'failure-6', EXECUTION_ABORTED, events, 'failure-6-resume-1');
+    expect((await services.store.getJob('failure-6'))?.status).toBe('FAILED');
+    expect(events.events.map((event) => event.detail.executionName)).toEqual(['failure-6-resume-1']);
   });
 });
