@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { createBedrockClient } from '../functions/adapters/bedrock-model';
 import type { JobStore } from '../functions/adapters/job-store';
-import { describeFailure } from '../functions/core/failure-description';
+import { describeFailure, EXECUTION_ABORTED } from '../functions/core/failure-description';
 import type { JobDefaults } from '../functions/core/job-config';
 import { createFinalizeJobHandler } from '../functions/handlers/finalize-job';
 import { createGenerateRoundHandler } from '../functions/handlers/generate-round';
@@ -85,7 +85,14 @@ export interface LocalExecution {
   /** The execution's events (the offline counterpart of GetExecutionHistory), as they happen. */
   events: AsyncGenerator<ExecutionEvent>;
   outcome: Promise<ExecutionOutcome>;
+  /** Ends the run at once and records nothing, as if the process died. */
   abort(): void;
+  /**
+   * StopExecution: ends the run at once; once the step it was running has finished (the interpreter
+   * cannot cancel a handler), records the stop on the job as the stack's recorder does for an ABORTED
+   * execution (`ExecutionAbortedError`).
+   */
+  stop(): Promise<void>;
 }
 
 /** How long {@link OfflineRuntime.stop} waits for handler calls still running (a round on the emulator takes ms). */
@@ -233,10 +240,15 @@ export class OfflineRuntime {
    * `errorType` and `errorMessage`.
    */
   startExecution(name: string, input: unknown): LocalExecution {
+    // The workflow runs one step at a time: this is the call a stop lets finish.
+    let lastCall: Promise<unknown> = Promise.resolve();
     const taskResourceLocalHandlers = Object.fromEntries(
       Object.entries(this.definition.taskHandlers).map(([stateName, key]) => [
         stateName,
-        (stateInput: unknown) => this.invoke(key, stateInput),
+        (stateInput: unknown) => {
+          lastCall = this.invoke(key, stateInput);
+          return lastCall;
+        },
       ]),
     );
     const retryIntervalOverrides =
@@ -266,7 +278,12 @@ export class OfflineRuntime {
         return { status: 'FAILED', error: failure.error, cause: failure.cause };
       },
     );
-    return { events: execution.eventLogs, outcome, abort: execution.abort };
+    const stop = async () => {
+      execution.abort();
+      await lastCall.catch(() => undefined);
+      await this.invoke('recordFailure', { jobId: name, input, failure: EXECUTION_ABORTED });
+    };
+    return { events: execution.eventLogs, outcome, abort: execution.abort, stop };
   }
 
   /** Stops the local servers and closes the clients. */

@@ -38,6 +38,10 @@ interface ServedExecution extends ExecutionRecord {
   /** Counts the runs of the workflow for this execution: what an older run reports is ignored. */
   run: number;
   abort(): void;
+  /** StopExecution of the run: see {@link LocalExecution.stop}. */
+  stop(): Promise<void>;
+  /** The recording of the last stop on the job, which a redrive waits for. */
+  stopRecorded?: Promise<void>;
   redriveTokens: { token: string; usedAt: number; redriveDate: number }[];
 }
 
@@ -100,6 +104,7 @@ export async function startStepFunctionsServer(
       history: ExecutionHistory.openFile(historyFile(served, record.name)),
       run: 0,
       abort: () => undefined,
+      stop: async () => undefined,
       redriveTokens: [],
     });
   }
@@ -289,6 +294,7 @@ async function startExecution(served: Served, request: Record<string, unknown>):
       : ExecutionHistory.inMemory(),
     run: 0,
     abort: () => undefined,
+    stop: async () => undefined,
     redriveTokens: [],
   };
   executions.set(arn, execution);
@@ -313,6 +319,7 @@ function runWorkflow(
   const current = () => !served.closed && execution.run === run;
   const local = served.runtime.startExecution(execution.name, input);
   execution.abort = local.abort;
+  execution.stop = local.stop;
   const drained = (async () => {
     for await (const event of local.events) {
       if (!current() || (kind !== 'start' && event.type === 'ExecutionStarted')) continue;
@@ -397,6 +404,8 @@ async function redriveExecution(
   const reason = notRedrivable(execution, now);
   if (reason) throw new ServiceError('ExecutionNotRedrivable', reason);
   await served.runtime.dataDirectory?.useBedrock(execution.name, served.runtime.bedrockTarget);
+  // The stopped run's job must be marked before the redrive reopens it, not after.
+  await execution.stopRecorded;
   execution.status = 'RUNNING';
   execution.redriveCount += 1;
   execution.redriveDate = now;
@@ -423,7 +432,15 @@ async function save(served: Served): Promise<void> {
   if (served.closed) return;
   await served.records?.save(() =>
     [...served.executions.values()].map(
-      ({ history: _history, run: _run, abort: _abort, redriveTokens: _tokens, ...record }) => record,
+      ({
+        history: _history,
+        run: _run,
+        abort: _abort,
+        stop: _stop,
+        stopRecorded: _recorded,
+        redriveTokens: _tokens,
+        ...record
+      }) => record,
     ),
   );
 }
@@ -526,9 +543,10 @@ function stopExecution(
     execution.stopDate = Date.now() / 1000;
     if (typeof request.error === 'string') execution.error = request.error;
     if (typeof request.cause === 'string') execution.cause = request.cause;
-    // The run is over for the history at once: nothing it still reports comes after its end.
+    // The run is over for the history at once: nothing it still reports comes after its end. The job
+    // is marked as the stack's recorder marks it, once the step that was running has finished.
     execution.run += 1;
-    execution.abort();
+    execution.stopRecorded = execution.stop().catch(() => undefined);
     execution.history.append({
       type: 'ExecutionAborted',
       executionAbortedEventDetails: {

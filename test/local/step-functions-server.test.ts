@@ -45,11 +45,13 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function untilDone(executionArn: string, client = sfn) {
   for (;;) {
     const described = await client.send(new DescribeExecutionCommand({ executionArn }));
     if (described.status !== 'RUNNING') return described;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 
@@ -122,14 +124,16 @@ describe('Step Functions server', () => {
     expect(refused?.reason).toBeInstanceOf(ExecutionAlreadyExists);
   });
 
-  it('stops a running execution', async () => {
+  it('stops a running execution, marks its job FAILED with ExecutionAbortedError, and redrives it to the exact document', async () => {
+    const job = { prompt: 'Stopped [emulator:tokens=400]', maxTokensPerRound: 50 };
     const { executionArn } = await sfn.send(
       new StartExecutionCommand({
         stateMachineArn: LOCAL_STATE_MACHINE_ARN,
         name: 'stopped-job',
-        input: JSON.stringify({ prompt: 'Long [emulator:tokens=4000]', maxTokensPerRound: 50 }),
+        input: JSON.stringify(job),
       }),
     );
+    while (((await runtime.store.getJob('stopped-job'))?.nextRound ?? 1) < 2) await sleep(5);
     const { stopDate } = await sfn.send(new StopExecutionCommand({ executionArn }));
     expect(stopDate).toBeInstanceOf(Date);
     expect(await untilDone(executionArn as string)).toMatchObject({
@@ -138,6 +142,28 @@ describe('Step Functions server', () => {
     });
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     expect(events.at(-1)?.type).toBe('ExecutionAborted');
+
+    // The job is marked once the round that was running has finished, as the stack's recorder marks it.
+    let stopped = await runtime.store.getJob('stopped-job');
+    for (let polls = 0; stopped?.status === 'RUNNING' && polls < 200; polls++) {
+      await sleep(10);
+      stopped = await runtime.store.getJob('stopped-job');
+    }
+    expect([stopped?.status, stopped?.failure?.name]).toEqual(['FAILED', 'ExecutionAbortedError']);
+    const announced = () =>
+      runtime.events
+        .filter((event) => event.detail.jobId === 'stopped-job')
+        .map((event) => [event.detail.status, event.detail.error?.name]);
+    expect(announced()).toEqual([['FAILED', 'ExecutionAbortedError']]);
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    expect(await untilDone(executionArn as string)).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+    expect((await runtime.store.getJob('stopped-job'))?.status).toBe('COMPLETED');
+    expect(await runtime.store.loadDocument('stopped-job')).toBe(targetDocument(job));
+    expect(announced()).toEqual([
+      ['FAILED', 'ExecutionAbortedError'],
+      ['COMPLETED', undefined],
+    ]);
   });
 
   it('refuses unknown executions and invalid names with the service errors', async () => {
