@@ -51,7 +51,11 @@ export interface DeliveredDocument {
   bytes: number;
 }
 
-/** A job as its META item holds it: configuration, progress and status. */
+/**
+ * A job as its META item holds it: configuration, progress and status. A long configuration's text is
+ * stored in part items next to META and joined into `config` by the job table (docs/architecture.md,
+ * "Storage").
+ */
 export interface JobRecord {
   jobId: string;
   status: JobStatus;
