@@ -102,3 +102,21 @@ export function runCli(
 ): Promise<CliResult> {
   return startCli(args, env, options).result;
 }
+
+/**
+ * Waits until a started `longform serve` is ready and returns the `NAME=value` pairs of the first line it
+ * printed on stdout, what a user exports. Call it as soon as serve is started: it listens from then on.
+ */
+export async function serveVariables(serve: CliProcess): Promise<Record<string, string>> {
+  const firstLine = new Promise<string>((resolve) => {
+    let seen = '';
+    serve.child.stdout?.on('data', (text: string) => {
+      seen += text;
+      if (seen.includes('\n')) resolve(seen.split('\n')[0] as string);
+    });
+  });
+  if (!(await serve.waitForStderr(/Ctrl-C stops/, 1))) {
+    throw new Error(`serve ended before it was ready:\n${(await serve.result).stderr}`);
+  }
+  return Object.fromEntries((await firstLine).split(' ').map((pair) => pair.split('=') as [string, string]));
+}

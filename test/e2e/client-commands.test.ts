@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type RunningEmulator, startBedrockEmulator, targetDocument } from '../../local/bedrock-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/local-dynamodb';
 import { localBedrockEnvironment } from '../../scenarios/bedrock-endpoint';
-import { type CliProcess, runCli, startCli } from '../../scenarios/cli-process';
+import { type CliProcess, runCli, serveVariables, startCli } from '../../scenarios/cli-process';
 
 const STACK_TRACE = /^\s+at /m;
 
@@ -19,16 +19,8 @@ beforeAll(async () => {
   // serve's rounds call this emulator, paced like a model, so a long job leaves serve time to answer.
   emulator = await startBedrockEmulator({ faults: { latencyPerTokenMs: 3 } });
   serve = startCli(['serve'], localBedrockEnvironment(emulator.url));
-  const firstLine = new Promise<string>((resolve) => {
-    let seen = '';
-    serve.child.stdout?.on('data', (text: string) => {
-      seen += text;
-      if (seen.includes('\n')) resolve(seen.split('\n')[0] as string);
-    });
-  });
-  expect(await serve.waitForStderr(/Ctrl-C stops/, 1)).toBe(true);
   env = {
-    ...Object.fromEntries((await firstLine).split(' ').map((pair) => pair.split('=') as [string, string])),
+    ...(await serveVariables(serve)),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

@@ -13,7 +13,7 @@ import { WORKFLOW_STEPS } from '../../infra/workflow-steps';
 import { targetDocument } from '../../local/bedrock-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_TABLE_NAME } from '../../local/local-dynamodb';
 import { LOCAL_STATE_MACHINE_ARN } from '../../local/step-functions-server';
-import { type CliProcess, startCli } from '../../scenarios/cli-process';
+import { type CliProcess, serveVariables, startCli } from '../../scenarios/cli-process';
 
 /** Starts `longform serve ...args` and reads its first line of stdout as `NAME=value` pairs. */
 async function serve(args: string[]): Promise<{ process: CliProcess; variables: Record<string, string> }> {
@@ -26,17 +26,7 @@ async function serve(args: string[]): Promise<{ process: CliProcess; variables: 
   onTestFinished(() => {
     if (!ended) started.kill();
   });
-  // Listening before anything is printed: the line comes before the stderr one.
-  const firstLine = new Promise<string>((resolve) => {
-    let seen = '';
-    started.child.stdout?.on('data', (text: string) => {
-      seen += text;
-      if (seen.includes('\n')) resolve(seen.split('\n')[0] as string);
-    });
-  });
-  expect(await started.waitForStderr(/Ctrl-C stops/, 1)).toBe(true);
-  const variables = Object.fromEntries((await firstLine).split(' ').map((pair) => pair.split('=')));
-  return { process: started, variables };
+  return { process: started, variables: await serveVariables(started) };
 }
 
 const clientConfig = (endpoint: string | undefined) => ({
