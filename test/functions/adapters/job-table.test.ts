@@ -160,7 +160,7 @@ describe('JobTable on local DynamoDB', () => {
     expect(await jobs.get('table-big')).toEqual({ ...job, updatedAt: 'later' });
   });
 
-  it('the same id again writes META nothing; a create that lost leaves parts no one reads', async () => {
+  it('a second create under a taken id writes no META, and the parts it wrote are never read', async () => {
     const job = runningJobRecord('table-taken');
     job.config.messages = [{ role: 'user', text: `First ${MEGABYTE_PROMPT}` }];
     expect(await jobs.create(job)).toBe(true);
