@@ -281,9 +281,18 @@ export class OfflineRuntime {
     const stop = async () => {
       execution.abort();
       await lastCall.catch(() => undefined);
-      await this.invoke('recordFailure', { jobId: name, input, failure: EXECUTION_ABORTED });
+      await this.recordStopped(name, input);
     };
     return { events: execution.eventLogs, outcome, abort: execution.abort, stop };
+  }
+
+  /**
+   * Records on its job that the execution `name` (with `input`, also as JSON text) was stopped, as the
+   * stack's failed-execution recorder does for an ABORTED execution: FAILED with `ExecutionAbortedError`,
+   * unless the job already ended or another execution runs it.
+   */
+  async recordStopped(name: string, input: unknown): Promise<void> {
+    await this.invoke('recordFailure', { jobId: name, input, failure: EXECUTION_ABORTED });
   }
 
   /** Stops the local servers and closes the clients. */

@@ -104,7 +104,8 @@ export async function startStepFunctionsServer(
       history: ExecutionHistory.openFile(historyFile(served, record.name)),
       run: 0,
       abort: () => undefined,
-      stop: async () => undefined,
+      // Stopped before it was continued: nothing runs, the job is marked at once.
+      stop: () => runtime.recordStopped(record.name, record.input),
       redriveTokens: [],
     });
   }
