@@ -30,14 +30,14 @@ export function checkOutPath(out: string): void {
 /**
  * Writes a job's document, exactly its UTF-8 bytes, as `pieces` arrive (never held whole): to `out`
  * through a temporary file and a rename, so the file never holds half a document (a device or pipe such
- * as /dev/stdout is written directly); or to stdout. Returns the document's length in characters (code
- * points). An error reading `pieces` is passed on as it is.
+ * as /dev/stdout is written directly); or to stdout. Returns the document's length in characters,
+ * counted as every count of the job is (UTF-16 code units: status, watch, events). An error reading `pieces` is passed on as it is.
  * @throws OutputWriteError naming `out` when it could not be written; no temporary file is left.
  */
 export async function writeDocument(pieces: AsyncIterable<string>, out: string | undefined): Promise<number> {
   let characters = 0;
   const count = (piece: string) => {
-    characters += characterCount(piece);
+    characters += piece.length;
     return piece;
   };
   if (out === undefined) {
@@ -74,13 +74,6 @@ export function writeStdout(text: string): Promise<void> {
   return new Promise((resolve, reject) =>
     process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
   );
-}
-
-/** Length in code points, which is what a person counts as characters (not UTF-16 units). */
-export function characterCount(text: string): number {
-  let characters = 0;
-  for (const _ of text) characters++;
-  return characters;
 }
 
 function statOrUndefined(path: string) {

@@ -1,5 +1,5 @@
 import type { OfflineRuntime } from '../local/offline-runtime';
-import { characterCount, OutputWriteError, writeDocument, writeStdout } from './document-output';
+import { OutputWriteError, writeDocument, writeStdout } from './document-output';
 import { closingLine, failureLine, type JobSummary, shouldWriteDocument, summarize } from './job-report';
 import { ProgressReporter } from './progress-reporter';
 import { inFlagTerms } from './run-options';
@@ -92,7 +92,7 @@ export async function executeJob(
   if (shouldWriteDocument(job)) {
     if (options.json && !options.out) {
       summary.document = await runtime.store.loadDocument(options.jobId);
-      summary.characters = characterCount(summary.document);
+      summary.characters = summary.document.length;
       wentTo = 'in the JSON summary';
     } else {
       try {

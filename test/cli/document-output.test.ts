@@ -10,9 +10,9 @@ async function* pieces(texts: string[], failAfter?: Error): AsyncGenerator<strin
 }
 
 describe('writeDocument to --out', () => {
-  it('writes the pieces exactly and counts code points', async () => {
+  it('writes the pieces exactly and counts characters as the job does (UTF-16 units: 🦀 is two)', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'longform-out-')), 'doc.md');
-    expect(await writeDocument(pieces(['Tide ', 'pools 🦀\n']), out)).toBe(13);
+    expect(await writeDocument(pieces(['Tide ', 'pools 🦀\n']), out)).toBe(14);
     expect(readFileSync(out, 'utf8')).toBe('Tide pools 🦀\n');
   });
 

@@ -28,10 +28,11 @@ describe('longform run and resume keep a paid job safe', () => {
     expect(first.stdout).toBe(targetDocument({ prompt }));
     const lines = first.stderr.trim().split('\n');
     expect(lines[0]).toBe(`longform: starting job taken, data in ${dataDir}`);
-    // Characters are code points: the document holds characters outside the BMP.
+    // Characters are counted as the job record counts them (UTF-16 units); the document holds characters
+    // outside the BMP, so the closing line agrees with status and watch.
     expect(lines.at(-1)).toMatch(
       new RegExp(
-        `^longform: job taken COMPLETED: \\d+ rounds, \\d+ input .* output tokens, [^,]+, ${[...first.stdout].length} characters, \\d+\\.\\d s; document on stdout$`,
+        `^longform: job taken COMPLETED: \\d+ rounds, \\d+ input .* output tokens, [^,]+, ${first.stdout.length} characters, \\d+\\.\\d s; document on stdout$`,
       ),
     );
 
