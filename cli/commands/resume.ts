@@ -63,7 +63,7 @@ async function resumeOffline(
     const [{ OfflineRuntime }, { DataDirectory }, { raiseRoundLimit }] = await Promise.all([
       import('../../local/offline-runtime'),
       import('../../local/data-directory'),
-      import('../../client/round-limit'),
+      import('../round-limit'),
     ]);
     // The emulator unless the job ran against AWS; the runtime then checks the exact endpoint.
     const recorded = DataDirectory.recordedBedrock(flags.dataDir, jobId);

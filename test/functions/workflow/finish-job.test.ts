@@ -103,7 +103,7 @@ describe('finishJob', () => {
     const outlets = { documents: new DocumentDirectory(directory) };
     const first = await finishJob(services.store, 'finish-5', outlets);
     expect(first.finished.status).toBe('MAX_ROUNDS_REACHED');
-    // What `resume --max-rounds` does (client/round-limit.ts): a higher limit, RUNNING, the end unstamped.
+    // What `resume --max-rounds` does (cli/round-limit.ts): a higher limit, RUNNING, the end unstamped.
     await services.documents.send(
       new UpdateCommand({
         TableName: TEST_TABLE,

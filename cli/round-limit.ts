@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CliUsageError } from '../cli/cli-usage-error';
 import type { JobRecord } from '../functions/adapters/job-store';
 import { jobKey, META_KEY, PARTITION_KEY, SORT_KEY } from '../functions/adapters/job-table-keys';
 import { MAX_ROUNDS_LIMIT } from '../functions/core/job-input';
 import { LOCAL_TABLE_NAME, type OfflineRuntime } from '../local/offline-runtime';
+import { CliUsageError } from './cli-usage-error';
 
 /**
  * Gives a job that stopped at its round limit (status MAX_ROUNDS_REACHED) a higher one and re-opens it,
