@@ -1,5 +1,6 @@
 import type { JobEvent } from '../client/job-events';
 import { addUsage, NO_USAGE, type Usage } from '../functions/core/job-record';
+import { outcomeStatus } from './job-report';
 import { LiveLine, type ProgressSink } from './progress-reporter';
 
 /** Input tokens in all (uncached, read from and written to the cache), and those read from the cache. */
@@ -23,10 +24,13 @@ export function elapsedText(milliseconds: number): string {
   return `${Math.floor(whole / 3600)}h ${pad(Math.floor(whole / 60) % 60)}m`;
 }
 
-/** The line of a job's end: its status, the execution's, rounds, characters and tokens. */
+/**
+ * The line of a job's end: its status as `status` reports it (the execution's while the recorder has not
+ * marked a stopped job yet), the execution's, rounds, characters and tokens.
+ */
 export function finishedLine(event: Extract<JobEvent, { type: 'finished' }>): string {
   return (
-    `finished: ${event.jobStatus ?? 'no job stored'} (execution ${event.executionStatus}), ` +
+    `finished: ${outcomeStatus(event.jobStatus, event.executionStatus)} (execution ${event.executionStatus}), ` +
     `${rounds(event.rounds)}, ${event.documentCharacters} chars, ${tokens(event.usage)}`
   );
 }

@@ -118,10 +118,15 @@ export async function withClient<T>(
   act: (client: LongformClient) => Promise<T>,
 ): Promise<T> {
   const { LongformClient } = await import('../client/longform-client');
-  const client =
-    target.kind === 'stack'
-      ? await LongformClient.fromStack(target.stackName)
-      : new LongformClient({ stateMachineArn: target.stateMachineArn, tableName: target.tableName });
+  // Reading the stack's outputs is the first AWS call: its setup errors are worded like any other's.
+  const client = await (target.kind === 'stack'
+    ? LongformClient.fromStack(target.stackName)
+    : Promise.resolve(
+        new LongformClient({ stateMachineArn: target.stateMachineArn, tableName: target.tableName }),
+      )
+  ).catch((error: unknown) => {
+    throw explainSetupError(error, process.env);
+  });
   try {
     return await act(client);
   } catch (error) {

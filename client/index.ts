@@ -3,7 +3,7 @@
  * deployed stack or of `longform serve` (README, SDK).
  */
 
-export { InvalidInputError, JobNotFoundError } from '../functions/core/errors';
+export { CorruptDocumentError, InvalidInputError, JobNotFoundError } from '../functions/core/errors';
 export type { JobDefaults } from '../functions/core/job-config';
 export type { FinishedEvent, JobEvent, RetryEvent, RoundEvent, Usage } from './job-events';
 export {

@@ -45,6 +45,11 @@ export interface LongformClientOptions {
   /** For `result` of jobs whose document was delivered to the stack's documents bucket. */
   s3?: S3ClientConfig;
   /**
+   * The stack's `jobTtlDays` when it is not the default 30: a prompt the client stores in parts (inputs
+   * over the execution-input limit) is kept this long, and must outlive its job. @default 30
+   */
+  jobTtlDays?: number;
+  /**
    * The stack's job defaults, for inputs over 256 KiB that the client stores itself (see
    * `storedJobDefaults`): without them such an input must name modelId, maxTokensPerRound and maxRounds.
    */
@@ -98,19 +103,16 @@ export interface WatchOptions {
 }
 
 /** SDK client config for {@link LongformClient.fromStack}. */
-export interface StackClientOptions {
-  sfn?: SFNClientConfig;
-  dynamodb?: DynamoDBClientConfig;
-  s3?: S3ClientConfig;
+export interface StackClientOptions extends Omit<LongformClientOptions, 'stateMachineArn' | 'tableName'> {
   cloudformation?: CloudFormationClientConfig;
-  jobDefaults?: JobDefaults;
 }
 
 /**
- * TTL a client's writes stamp (a job it stores, a resume's execution name). Every later write by the
- * stack's steps stamps the stack's own TTL, and the first comes moments later (`Initialize job`).
+ * The stack's default `jobTtlDays`: the TTL a client's writes stamp (a job it stores, a resume's execution
+ * name). The stack's steps stamp META with their own TTL later, but the write-once items of a stored
+ * job's prompt keep this one, so it must be at least the stack's (`jobTtlDays` option).
  */
-const CLIENT_TTL_SECONDS = 86_400;
+const DEFAULT_JOB_TTL_DAYS = 30;
 
 /** History events read per request; the watch reads newest first and stops at what it has seen. */
 const HISTORY_PAGE_SIZE = 100;
@@ -120,7 +122,8 @@ const RESUMED_EXECUTION = /-resume-\d+$/;
 
 /**
  * Starts, watches and reads Longform jobs of a deployed stack or of `longform serve`, through the Step
- * Functions and DynamoDB APIs alone: the same code for both, told apart only by endpoints.
+ * Functions and DynamoDB APIs (and S3 for a delivered document, CloudFormation for `fromStack`): the same
+ * code for both, told apart only by endpoints.
  */
 export class LongformClient {
   private readonly sfn: SFNClient;
@@ -136,7 +139,7 @@ export class LongformClient {
     this.documents = DynamoDBDocumentClient.from(table);
     this.store = createJobStore(table, {
       tableName: options.tableName,
-      jobTtlSeconds: CLIENT_TTL_SECONDS,
+      jobTtlSeconds: (options.jobTtlDays ?? DEFAULT_JOB_TTL_DAYS) * 86_400,
     });
     this.destroyTable = () => table.destroy();
   }
@@ -242,6 +245,10 @@ export class LongformClient {
         yield {
           type: 'finished',
           ...end,
+          // A stopped execution ends without an error of its own; the job's recorded failure says why.
+          ...(end.error === undefined && job?.failure
+            ? { error: job.failure.name, cause: job.failure.message }
+            : {}),
           ...(job ? { jobStatus: job.status } : {}),
           rounds: job ? job.nextRound - 1 : 0,
           documentCharacters: job?.documentCharacters ?? 0,

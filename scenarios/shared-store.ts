@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { jobKey, PARTITION_KEY } from '../functions/adapters/job-table-keys';
+import { jobKey, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../functions/adapters/job-table-keys';
 import { targetDocument } from '../local/bedrock-emulator';
 import { LOCAL_TABLE_NAME } from '../local/local-dynamodb';
 import type { OfflineRuntime } from '../local/offline-runtime';
@@ -9,18 +9,27 @@ import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
 
 /** Items stored under a job's partition key in the runtime's table (META, rounds, parts). */
 export async function storedItemCount(runtime: OfflineRuntime, jobId: string): Promise<number> {
+  return (await storedItemExpiries(runtime, jobId)).size;
+}
+
+/** When each item of a job (by sort key: META, ROUND#…, CONFIG#…) expires, in TTL epoch seconds. */
+export async function storedItemExpiries(
+  runtime: OfflineRuntime,
+  jobId: string,
+): Promise<Map<string, number>> {
   const client = runtime.createTableClient();
   try {
-    const { Count } = await client.send(
+    const { Items = [] } = await client.send(
       new QueryCommand({
         TableName: LOCAL_TABLE_NAME,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': PARTITION_KEY },
+        ExpressionAttributeNames: { '#pk': PARTITION_KEY, '#sk': SORT_KEY, '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: { ':pk': { S: jobKey(jobId) } },
+        ProjectionExpression: '#sk, #ttl',
         ConsistentRead: true,
       }),
     );
-    return Count ?? 0;
+    return new Map(Items.map((item) => [item[SORT_KEY]?.S ?? '', Number(item[TTL_ATTRIBUTE]?.N)]));
   } finally {
     client.destroy();
   }

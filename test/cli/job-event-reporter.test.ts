@@ -67,6 +67,22 @@ describe('JobEventReporter', () => {
     for (const draw of live?.split('\r\x1b[K') ?? []) expect(draw).toHaveLength(39);
   });
 
+  it('ends with the status `status` reports: a stopped execution whose job the recorder has not marked yet', () => {
+    const stopped: JobEvent = {
+      type: 'finished',
+      executionStatus: 'ABORTED',
+      jobStatus: 'RUNNING',
+      rounds: 1,
+      documentCharacters: 200,
+      usage,
+    };
+    expect(
+      collect(false, [round(1), stopped])
+        .split('\n')
+        .at(-2),
+    ).toMatch(/^finished: ABORTED \(execution ABORTED\), 1 round/);
+  });
+
   it('writes elapsed time in seconds, minutes or hours', () => {
     expect([elapsedText(4210), elapsedText(187_000), elapsedText(7_530_000)]).toEqual([
       '4.2 s',

@@ -12,6 +12,7 @@ import {
   startStepFunctionsServer,
 } from '../../local/step-functions-server';
 import { type MotoServer, startMotoServer } from '../../scenarios/moto-server';
+import { storedItemExpiries } from '../../scenarios/shared-store';
 
 let runtime: OfflineRuntime;
 let server: StepFunctionsServer;
@@ -172,6 +173,11 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     // The same input again is the same job; the status carries no prompt.
     expect((await client.start({ ...input, jobId: 'megabyte-job' })).jobId).toBe('megabyte-job');
     expect((await client.status('megabyte-job')).job).not.toHaveProperty('config');
+    // The prompt's write-once parts, stamped by the client, outlive the job the stack keeps.
+    const expiries = await storedItemExpiries(runtime, 'megabyte-job');
+    const parts = [...expiries].filter(([key]) => key.startsWith('CONFIG#')).map(([, at]) => at);
+    expect(parts.length).toBeGreaterThan(2);
+    for (const at of parts) expect(at).toBeGreaterThanOrEqual(expiries.get('META') as number);
   });
 
   it('watches every round once and in order, a retry with its error name, then the end', async () => {

@@ -150,7 +150,7 @@ describe.concurrent('the CLI against longform serve (LONGFORM_* and AWS_ENDPOINT
     expect(listed.stdout).toContain(`ABORTED         ${jobId}\n`);
     expect(ended.exitCode).toBe(1);
     expect(ended.stdout).toMatch(/\nfinished: FAILED \(execution ABORTED\), \d+ rounds/);
-    expect(ended.stderr).toMatch(new RegExp(`^longform: job ${jobId} FAILED\\b`));
+    expect(ended.stderr).toMatch(new RegExp(`^longform: job ${jobId} FAILED\\b.*${stopped}`));
 
     const resume = await longform(['resume', jobId, '--json']);
     expect(resume.exitCode).toBe(0);
