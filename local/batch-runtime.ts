@@ -1,6 +1,6 @@
 import './node20-polyfill';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { addUsage, NO_USAGE, type Usage } from '../functions/core/job-record';
+import { addUsage, type JobRecord, NO_USAGE, type Usage } from '../functions/core/job-record';
 import { buildBatchDefinition, LOCAL_LONGFORM_ARN } from './batch-definition';
 import { ManifestLineError, unparsableLine } from './batch-manifest';
 import { exceedsTolerance, type FailedItem, toLocalBatchDefinition } from './distributed-map-stand-in';
@@ -32,7 +32,10 @@ export interface BatchProgress {
 export interface BatchItem {
   index: number;
   jobId: string;
-  /** The job's status, or FAILED when the job never started (a bad line). */
+  /**
+   * COMPLETED; or how the line's job ended (FAILED, MAX_ROUNDS_REACHED...) when its child execution's
+   * failure is that end; else FAILED (a bad line, or a job id that another input has taken).
+   */
   status: string;
   rounds?: number;
   documentCharacters?: number;
@@ -60,7 +63,11 @@ interface ChildOutput {
   status: string;
   rounds: number;
   documentCharacters: number;
+  usage: Usage;
 }
+
+/** What a line's summary says of its job. */
+type LineOutcome = Omit<BatchItem, 'index' | 'jobId'>;
 
 /** The task input of a child-execution state: StartExecution's parameters. */
 interface StartExecutionParameters {
@@ -97,19 +104,29 @@ export async function runBatch(
     return next;
   };
   const report = () => options.onProgress?.({ ...progress });
+  // Counted from the child's own outcome, as the summary is: the stored job may be another line's.
   const runChild = async (parameters: StartExecutionParameters) => {
     progress.running++;
     report();
-    try {
-      return await startChild(runtime, parameters, recordBedrock);
-    } finally {
-      const job = await runtime.store.getJob(parameters.Name).catch(() => undefined);
-      progress.running--;
-      if (job?.status === 'COMPLETED') progress.completed++;
-      else progress.failed++;
-      progress.tokens += tokensOf(job?.usage);
-      report();
-    }
+    const child = startChild(runtime, parameters, recordBedrock);
+    const outcome = await lineOutcome(
+      runtime,
+      await child.then(
+        (description) => description.Output as ChildOutput,
+        (error: Error): FailedItem => ({
+          itemFailed: true,
+          jobId: parameters.Name,
+          error: error.name,
+          cause: error.message,
+        }),
+      ),
+    );
+    progress.running--;
+    if (outcome.status === 'COMPLETED') progress.completed++;
+    else progress.failed++;
+    progress.tokens += tokensOf(outcome.usage);
+    report();
+    return child;
   };
   const machine = new StateMachine(local.definition as never);
   const execution = machine.run({ items } as never, {
@@ -130,7 +147,13 @@ export async function runBatch(
   const results = (await execution.result.catch((error: unknown) => {
     throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
   })) as unknown as (ChildOutput | FailedItem)[];
-  const summaryItems = await Promise.all(results.map((result, index) => batchItem(runtime, index, result)));
+  const summaryItems = await Promise.all(
+    results.map(async (result, index) => ({
+      index,
+      jobId: result.jobId,
+      ...(await lineOutcome(runtime, result)),
+    })),
+  );
   const failed = summaryItems.filter((item) => item.status !== 'COMPLETED').length;
   const exceeded = exceedsTolerance(failed, items.length, local.toleratedFailurePercentage);
   return {
@@ -180,23 +203,31 @@ async function startChild(
   throw failure;
 }
 
-/** A line's summary: the job as stored, and for a failed item the child's own error when it has one. */
-async function batchItem(
-  runtime: OfflineRuntime,
-  index: number,
-  result: ChildOutput | FailedItem,
-): Promise<BatchItem> {
-  const job = await runtime.store.getJob(result.jobId);
-  const stored = job
-    ? {
-        status: job.status,
-        rounds: job.nextRound - 1,
-        documentCharacters: job.documentCharacters,
-        usage: job.usage,
-      }
-    : { status: 'FAILED' };
-  if (!('itemFailed' in result)) return { index, jobId: result.jobId, ...stored };
-  return { index, jobId: result.jobId, ...stored, status: job?.status ?? 'FAILED', ...childFailure(result) };
+/**
+ * A line's outcome, from its child execution's: a completed child's output; a failed child's error, with
+ * the job's status and counts only when that failure is the end the job recorded (the child ran the job
+ * to it). A child refused because its job id belongs to another input gets nothing of that job.
+ */
+async function lineOutcome(runtime: OfflineRuntime, result: ChildOutput | FailedItem): Promise<LineOutcome> {
+  if (!('itemFailed' in result)) {
+    const { status, rounds, documentCharacters, usage } = result;
+    return { status, rounds, documentCharacters, usage };
+  }
+  const failure = childFailure(result);
+  const job = await runtime.store.getJob(result.jobId).catch(() => undefined);
+  if (!endedWith(job, failure)) return { status: 'FAILED', ...failure };
+  return {
+    status: job.status,
+    rounds: job.nextRound - 1,
+    documentCharacters: job.documentCharacters,
+    usage: job.usage,
+    ...failure,
+  };
+}
+
+/** Whether the job ended with this failure (a job records one only when it ends other than COMPLETED). */
+function endedWith(job: JobRecord | undefined, failure: { error: string; cause?: string }): job is JobRecord {
+  return job?.failure?.name === failure.error && job.failure.message === failure.cause;
 }
 
 /** The child execution's error for `States.TaskFailed` (its cause is the child's description), else the item's. */

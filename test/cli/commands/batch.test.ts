@@ -75,6 +75,89 @@ describe('longform batch', () => {
     expect(summaryOf(outDir).completed).toBe(5);
   });
 
+  it("fails a line whose job id another line's input has taken with the child's error, giving it nothing of that job", async () => {
+    const taken = [
+      { ...inputs[0], jobId: 'taken-job' },
+      { ...inputs[2], jobId: 'taken-job' },
+      { ...inputs[3], jobId: 'short-job', maxRounds: 1 },
+    ];
+    writeFileSync(join(dir, 'taken.jsonl'), taken.map((line) => JSON.stringify(line)).join('\n'));
+    const outDir = join(dir, 'taken-out');
+    const written: string[] = [];
+    const stderr = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((text) => written.push(String(text)) > 0);
+    let exit: number;
+    try {
+      exit = await batchCommand(join(dir, 'taken.jsonl'), { concurrency: 1, outDir });
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(exit).toBe(1);
+    const summary = summaryOf(outDir);
+    expect(summary).toMatchObject({ status: 'FAILED', completed: 1, failed: 2 });
+    expect(summary.items[0]).toMatchObject({ status: 'COMPLETED', jobId: 'taken-job' });
+    expect(readFileSync(summary.items[0]?.document as string, 'utf8')).toBe(
+      targetDocument(inputs[0] as never),
+    );
+    expect(summary.items[1]).toEqual({
+      index: 1,
+      jobId: 'taken-job',
+      status: 'FAILED',
+      error: 'InvalidInputError',
+      cause: 'Job taken-job already exists with a different input; start the new job under another job id',
+    });
+    // A child that ran its own job to an early end reports how that job ended.
+    expect(summary.items[2]).toMatchObject({
+      status: 'MAX_ROUNDS_REACHED',
+      error: 'MaxRoundsReachedError',
+      rounds: 1,
+    });
+    expect(summary.items[2]).not.toHaveProperty('document');
+    expect(written.filter((text) => text.includes('3/3 done'))).toEqual([
+      expect.stringContaining('0 running, 2 failed'),
+    ]);
+    expect(written.at(-1)).toMatch(/1 of 3 completed, 2 failed/);
+  });
+
+  it('completes a failed line on a second run over the same data directory, asking nothing for the others', async () => {
+    // The account has not used its legacy models lately (Haiku 4.5 answers 404): the Haiku line fails.
+    // Then access is back, on the same endpoint (the data directory binds each job to its Bedrock).
+    const first = await startBedrockEmulator({ legacyInactive: true });
+    const models = [jobInput('redrive', 0, 160, 100), jobInput('redrive', 2, 160, 100)];
+    writeFileSync(join(dir, 'models.jsonl'), models.map((line) => JSON.stringify(line)).join('\n'));
+    const run = (outDir: string) =>
+      batchCommand(join(dir, 'models.jsonl'), {
+        dataDir: join(dir, 'models-data'),
+        outDir: join(dir, outDir),
+      });
+    vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', first.url);
+    try {
+      expect(await run('models-1')).toBe(1);
+      await first.close();
+      expect(summaryOf(join(dir, 'models-1')).items).toMatchObject([
+        { jobId: 'models-0', status: 'FAILED', error: 'BedrockModelNotFoundError', rounds: 0 },
+        { jobId: 'models-1', status: 'COMPLETED' },
+      ]);
+      const again = await startBedrockEmulator({ port: first.port });
+      try {
+        expect(await run('models-2')).toBe(0);
+        const { items } = summaryOf(join(dir, 'models-2'));
+        expect(items.map((item) => item.status)).toEqual(['COMPLETED', 'COMPLETED']);
+        for (const [n, item] of items.entries()) {
+          expect(readFileSync(item.document as string, 'utf8')).toBe(targetDocument(models[n] as never));
+        }
+        // One request a round of the line that failed: the completed line asked for nothing.
+        expect(items[0]?.rounds).toBeGreaterThan(1);
+        expect(again.stats()).toEqual({ requests: items[0]?.rounds, byOutcome: { ok: items[0]?.rounds } });
+      } finally {
+        await again.close();
+      }
+    } finally {
+      vi.stubEnv('AWS_ENDPOINT_URL_BEDROCK_RUNTIME', emulator.url);
+    }
+  });
+
   it('refuses a manifest it cannot read, or an empty one, as a usage error', async () => {
     await expect(batchCommand(join(dir, 'missing.jsonl'), {})).rejects.toThrow(
       new CliUsageError(`${join(dir, 'missing.jsonl')}: cannot read the manifest (ENOENT)`),
