@@ -150,6 +150,13 @@ describe('BatchWorkflow definition', () => {
       Parameters: { StateMachineArn: LONGFORM, 'Name.$': 'States.UUID()', Input: { 'jobId.$': '$.jobId' } },
     });
     expect(items[BATCH_STATES.taken]).toMatchObject({ Type: 'Fail', ErrorPath: '$.failure.Error' });
+    // Only a redriven item's refused start resumes, and a failed resume fails its item. A taken id ends in
+    // that Fail state, where a redrive restarts the item: it fails again rather than resuming another job.
+    const toResume = Object.entries(items)
+      .filter(([, state]) => JSON.stringify(state).includes(`"${BATCH_STATES.resumeJob}"`))
+      .map(([name]) => name);
+    expect(toResume).toEqual([BATCH_STATES.redriven]);
+    expect(items[BATCH_STATES.resumeJob]).not.toHaveProperty('Catch');
   });
 });
 
