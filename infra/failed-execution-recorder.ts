@@ -30,7 +30,7 @@ export interface FailedExecutionRecorderProps {
  * stopped the execution (`ExecutionAbortedError`). `Generate next part` has no Catch (so that a redrive
  * resumes it), so without this such a job would stay RUNNING in the table.
  * It invokes the `Record failure` function, which is idempotent and leaves jobs that already ended as
- * they are; a redrive of the execution reopens the job.
+ * they are, and jobs a later run (a redrive) of the execution has claimed; a redrive reopens the job.
  *
  * EventBridge invokes the function asynchronously, so two retries apply: EventBridge's own (delivering
  * the event to Lambda) and Lambda's (the function failing). An event that both give up on lands in one
@@ -65,6 +65,9 @@ export class FailedExecutionRecorder extends Construct {
     const jobId = EventField.fromPath('$.detail.name');
     // The execution input as JSON text: a resumed job's execution has another name and input `{ "jobId" }`.
     const input = EventField.fromPath('$.detail.input');
+    // Which run of the execution ended (0, or how many times it had been redriven): a late end of a run
+    // that a redrive continued leaves the job alone (docs/architecture.md, the failed-execution recorder).
+    const redriveCount = EventField.fromPath('$.detail.redriveCount');
     // A FAILED execution's event carries its error and cause. A TIMED_OUT one's error is the service's;
     // an ABORTED one has an error and cause only if the caller gave StopExecution some (both optional,
     // StopExecution's API reference), which are no error of the workflow's: the job gets its own.
@@ -102,6 +105,7 @@ export class FailedExecutionRecorder extends Construct {
               jobId,
               failure: { Error: end.error, Cause: end.cause },
               input,
+              redriveCount,
             }),
             retryAttempts: 8,
             maxEventAge: MAX_EVENT_AGE,

@@ -54,6 +54,9 @@ function withTransientRetries(task: LambdaInvoke): LambdaInvoke {
  */
 export function workflowDefinition(scope: Construct, functions: Record<StepKey, TimedFunction>): IChainable {
   const jobId = JsonPath.stringAt('$$.Execution.Name');
+  // How many times this execution was redriven (0 before any redrive): the context object's field, see
+  // docs/architecture.md, the failed-execution recorder.
+  const redriveCount = JsonPath.numberAt('$$.Execution.RedriveCount');
 
   // The execution input from the context object rather than `$`: the interpreter cannot select `$` from a
   // `null` input, and the handler must see any input to refuse it with InvalidInputError.
@@ -64,10 +67,14 @@ export function workflowDefinition(scope: Construct, functions: Record<StepKey, 
   // Step Functions redrive re-runs it and the job continues from its stored rounds. (A Catch would end
   // in a Fail state, and a redrive restarts at the failed state.) The round handler records the failure
   // on the job itself.
+  // A redrive restarts at the failed round, so the round is where a redrive claims the job: with the
+  // execution's name and redrive count, the late end of the stopped run leaves the redriven one alone.
   const generate = withTransientRetries(
     lambdaStep(scope, 'generateRound', functions.generateRound, {
       jobId: JsonPath.stringAt('$.jobId'),
       round: JsonPath.numberAt('$.nextRound'),
+      executionName: jobId,
+      redriveCount,
     }),
   );
   const isFinished = new Choice(scope, 'Is the document finished?', {
@@ -92,6 +99,7 @@ export function workflowDefinition(scope: Construct, functions: Record<StepKey, 
     jobId,
     failure: JsonPath.objectAt('$'),
     input: JsonPath.executionInput,
+    redriveCount,
   }).addRetry(SERVICE_RETRY);
   const jobFailed = new Fail(scope, 'Job failed', {
     comment: 'An error that retries could not fix; the job is marked FAILED.',

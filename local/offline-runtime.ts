@@ -235,11 +235,12 @@ export class OfflineRuntime {
   }
 
   /**
-   * Starts an execution named `name` (the job id, as on AWS) with `input`. Task states run the real
-   * handlers; a handler's error surfaces as Lambda reports it: the error's name, and a JSON cause with
-   * `errorType` and `errorMessage`.
+   * Starts an execution named `name` (the job id, as on AWS) with `input`, redriven `redriveCount`
+   * times before (the context object's `Execution.RedriveCount`, which the definition reads). Task
+   * states run the real handlers; a handler's error surfaces as Lambda reports it: the error's name, and
+   * a JSON cause with `errorType` and `errorMessage`.
    */
-  startExecution(name: string, input: unknown): LocalExecution {
+  startExecution(name: string, input: unknown, redriveCount = 0): LocalExecution {
     // The workflow runs one step at a time: this is the call a stop lets finish.
     let lastCall: Promise<unknown> = Promise.resolve();
     const taskResourceLocalHandlers = Object.fromEntries(
@@ -263,7 +264,11 @@ export class OfflineRuntime {
         ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
       },
       context: {
-        Execution: { Name: name, Id: `arn:aws:states:local:000000000000:execution:longform:${name}` },
+        Execution: {
+          Name: name,
+          Id: `arn:aws:states:local:000000000000:execution:longform:${name}`,
+          RedriveCount: redriveCount,
+        },
       },
     });
     const outcome = execution.result.then(
@@ -273,7 +278,7 @@ export class OfflineRuntime {
         const caught = { Error: error.cause.name, Cause: error.cause.message };
         // What the stack's FailedExecutionRecorder rule does on AWS when an execution ends FAILED; the
         // input names the job when the execution resumes one under another name.
-        await this.invoke('recordFailure', { jobId: name, input, failure: caught });
+        await this.invoke('recordFailure', { jobId: name, input, redriveCount, failure: caught });
         const failure = describeFailure(caught);
         return { status: 'FAILED', error: failure.error, cause: failure.cause };
       },
@@ -281,18 +286,19 @@ export class OfflineRuntime {
     const stop = async () => {
       execution.abort();
       await lastCall.catch(() => undefined);
-      await this.recordStopped(name, input);
+      await this.recordStopped(name, input, redriveCount);
     };
     return { events: execution.eventLogs, outcome, abort: execution.abort, stop };
   }
 
   /**
-   * Records on its job that the execution `name` (with `input`, also as JSON text) was stopped, as the
-   * stack's failed-execution recorder does for an ABORTED execution: FAILED with `ExecutionAbortedError`,
-   * unless the job already ended or another execution runs it.
+   * Records on its job that the execution `name` (with `input`, also as JSON text), redriven
+   * `redriveCount` times, was stopped, as the stack's failed-execution recorder does for an ABORTED
+   * execution: FAILED with `ExecutionAbortedError`, unless the job already ended or another execution, or
+   * a later run of this one, runs it.
    */
-  async recordStopped(name: string, input: unknown): Promise<void> {
-    await this.invoke('recordFailure', { jobId: name, input, failure: EXECUTION_ABORTED });
+  async recordStopped(name: string, input: unknown, redriveCount = 0): Promise<void> {
+    await this.invoke('recordFailure', { jobId: name, input, redriveCount, failure: EXECUTION_ABORTED });
   }
 
   /** Stops the local servers and closes the clients. */

@@ -105,7 +105,7 @@ export async function startStepFunctionsServer(
       run: 0,
       abort: () => undefined,
       // Stopped before it was continued: nothing runs, the job is marked at once.
-      stop: () => runtime.recordStopped(record.name, record.input),
+      stop: () => runtime.recordStopped(record.name, record.input, record.redriveCount),
       redriveTokens: [],
     });
   }
@@ -318,7 +318,7 @@ function runWorkflow(
 ): void {
   const run = ++execution.run;
   const current = () => !served.closed && execution.run === run;
-  const local = served.runtime.startExecution(execution.name, input);
+  const local = served.runtime.startExecution(execution.name, input, execution.redriveCount);
   execution.abort = local.abort;
   execution.stop = local.stop;
   const drained = (async () => {

@@ -4,7 +4,10 @@ import { DocumentCache } from '../core/document-cache';
 import type { ContinuationStrategy, JobConfig } from '../core/job-config';
 import {
   advanceTransition,
+  claimRunTransition,
   deliveredTransition,
+  type EndedRun,
+  type ExecutionRun,
   endAtRoundTransition,
   failTransition,
   finishTransition,
@@ -101,6 +104,15 @@ export class JobStore {
     await this.jobs.apply(jobId, stampExecutionTransition(executionName, this.at()));
   }
 
+  /**
+   * Records that a redrive (`run`) of the job's execution now runs the job, so the late end of an earlier
+   * run leaves it alone; the job as it is now, `undefined` when that run, or a later one, claimed it
+   * first (or another execution runs the job).
+   */
+  claimRun(jobId: string, run: ExecutionRun): Promise<JobRecord | undefined> {
+    return this.jobs.apply(jobId, claimRunTransition(run, this.at()));
+  }
+
   /** Reads one committed round with its full text, or `undefined` when it was never committed. */
   getRound(jobId: string, round: number): Promise<RoundRecord | undefined> {
     return this.rounds.get(jobId, round);
@@ -169,10 +181,16 @@ export class JobStore {
 
   /**
    * Marks a running or pending job FAILED with the error (with `atRound`, only while it is at that
-   * round); `undefined` when the job was left as it was.
+   * round; with `run`, only while that run of an execution, or an earlier one, runs it); `undefined`
+   * when the job was left as it was.
    */
-  failJob(jobId: string, failure: JobFailure, atRound?: number): Promise<JobRecord | undefined> {
-    return this.jobs.apply(jobId, failTransition(failure, this.at(), atRound));
+  failJob(
+    jobId: string,
+    failure: JobFailure,
+    atRound?: number,
+    run?: EndedRun,
+  ): Promise<JobRecord | undefined> {
+    return this.jobs.apply(jobId, failTransition(failure, this.at(), atRound, run));
   }
 
   /** Re-opens a FAILED job at its next round; `undefined` when it was not FAILED. */

@@ -114,13 +114,31 @@ export class JobTable {
     }
     const removes = (transition.remove ?? []).map(name);
     const conditions = ['attribute_exists(#pk)'];
-    const { status, atRound, strategy } = transition.when;
+    const { status, atRound, strategy, execution } = transition.when;
     if (status) {
       const allowed = status.map((one, index) => value(`when_status_${index}`, one));
       conditions.push(`${name('status')} IN (${allowed.join(', ')})`);
     }
     if (atRound !== undefined) conditions.push(`${name('nextRound')} = ${value('when_round', atRound)}`);
     if (strategy) conditions.push(`${name('strategy')} = ${value('when_strategy', strategy)}`);
+    if (execution) {
+      // A job's first execution is named by the job id, which META does not repeat.
+      const named = `${name('executionName')} = ${value('when_execution', execution.name)}`;
+      conditions.push(
+        execution.name === jobId ? `(attribute_not_exists(${name('executionName')}) OR ${named})` : named,
+      );
+      // An absent count is 0, which is at most any count and below any from 1.
+      if (execution.redrivesAtMost !== undefined) {
+        const count = name('executionRedriveCount');
+        const most = value('when_redrives_at_most', execution.redrivesAtMost);
+        conditions.push(`(attribute_not_exists(${count}) OR ${count} <= ${most})`);
+      }
+      if (execution.redrivesBelow !== undefined) {
+        const count = name('executionRedriveCount');
+        const below = value('when_redrives_below', execution.redrivesBelow);
+        conditions.push(`(attribute_not_exists(${count}) OR ${count} < ${below})`);
+      }
+    }
     try {
       const { Attributes } = await sendToTable(
         this.documents,

@@ -23,7 +23,38 @@ export interface JobTransition {
     atRound?: number;
     /** The job's strategy is this one. */
     strategy?: ContinuationStrategy;
+    /**
+     * The job runs under this execution (META's `executionName`, or the job id when it has none), at a
+     * redrive count (META's `executionRedriveCount`, absent is 0) of at most `redrivesAtMost`, or below
+     * `redrivesBelow` (from 1).
+     */
+    execution?: { name: string; redrivesAtMost?: number; redrivesBelow?: number };
   };
+}
+
+/**
+ * One run of an execution: its name and how many times it had been redriven (`$$.Execution.RedriveCount`
+ * in the state machine, `redriveCount` in its status-change event; 0 before any redrive).
+ */
+export interface ExecutionRun {
+  executionName: string;
+  redriveCount: number;
+}
+
+/** The run an execution's end is about; its redrive count is unknown when the end did not say. */
+export type EndedRun = Omit<ExecutionRun, 'redriveCount'> & { redriveCount?: number };
+
+/** The execution a job runs under: the one META names, or its first, named by the job id. */
+export function executionOf(job: JobRecord): string {
+  return job.executionName ?? job.jobId;
+}
+
+/**
+ * Whether `run` is a later run (a redrive) of the execution the job runs under than the one META
+ * records, so that it must claim the job before it writes to it (see {@link claimRunTransition}).
+ */
+export function isLaterRun(job: JobRecord, run: ExecutionRun): boolean {
+  return executionOf(job) === run.executionName && (job.executionRedriveCount ?? 0) < run.redriveCount;
 }
 
 /** A client-stored job starts: PENDING to RUNNING; a job already running is left as it is. */
@@ -31,9 +62,25 @@ export function startTransition(at: string): JobTransition {
   return { set: { status: 'RUNNING', updatedAt: at }, when: { status: ['PENDING'] } };
 }
 
-/** A job runs under another execution (a resume): its name is stamped, whatever the job's status. */
+/**
+ * A job runs under another execution (a resume): its name is stamped, whatever the job's status, with
+ * the redrive count of a new execution, 0 (a redrive of it claims the job, see {@link claimRunTransition}).
+ */
 export function stampExecutionTransition(executionName: string, at: string): JobTransition {
-  return { set: { executionName, updatedAt: at }, when: {} };
+  return { set: { executionName, executionRedriveCount: 0, updatedAt: at }, when: {} };
+}
+
+/**
+ * A redrive of the job's execution claims the job: from then on the end of an earlier run of it (its
+ * status-change event can arrive hours late) leaves the job alone (see {@link failTransition}). Only a
+ * later run than the one recorded claims it, whatever the job's status, so a job that the earlier run's
+ * end failed first is reopened by the redrive as before.
+ */
+export function claimRunTransition(run: ExecutionRun, at: string): JobTransition {
+  return {
+    set: { executionRedriveCount: run.redriveCount, updatedAt: at },
+    when: { execution: { name: run.executionName, redrivesBelow: run.redriveCount } },
+  };
 }
 
 /**
@@ -104,12 +151,23 @@ export function deliveredTransition(document: DeliveredDocument, at: string, rep
 /**
  * A running or pending job fails with the error; a job that already ended keeps its status. With
  * `atRound`, only while the job is still at that round: an attempt that lost a race with a newer one
- * must not fail a job that moved on.
+ * must not fail a job that moved on. With `run`, only while the job runs under that execution and no
+ * later run of it claimed the job (an unknown `redriveCount` checks the name only): the end of an
+ * earlier run, or of another execution, must not fail the job a later one runs.
  */
-export function failTransition(failure: JobFailure, at: string, atRound?: number): JobTransition {
+export function failTransition(
+  failure: JobFailure,
+  at: string,
+  atRound?: number,
+  run?: EndedRun,
+): JobTransition {
   return {
     set: { status: 'FAILED', failure, finishedAt: at, updatedAt: at },
-    when: { status: ['RUNNING', 'PENDING'], ...(atRound === undefined ? {} : { atRound }) },
+    when: {
+      status: ['RUNNING', 'PENDING'],
+      ...(atRound === undefined ? {} : { atRound }),
+      ...(run ? { execution: { name: run.executionName, redrivesAtMost: run.redriveCount } } : {}),
+    },
   };
 }
 

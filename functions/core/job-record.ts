@@ -81,6 +81,11 @@ export interface JobRecord {
    * resume that could not redrive starts another, and its `Initialize job` stamps its name here.
    */
   executionName?: string;
+  /**
+   * How many times that execution had been redriven when it last ran the job (`$$.Execution.RedriveCount`;
+   * absent is 0): the end of an earlier run of the same execution, arriving late, is not this run's end.
+   */
+  executionRedriveCount?: number;
   /** Where the finished document was delivered; written once per end of the job. */
   document?: DeliveredDocument;
 }

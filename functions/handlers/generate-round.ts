@@ -11,6 +11,10 @@ import { instrumented, type StepHandler, type Telemetry } from './shared/powerto
 export interface GenerateRoundEvent {
   jobId: string;
   round: number;
+  /** The execution running the round (`$$.Execution.Name`), absent in payloads of older definitions. */
+  executionName?: string;
+  /** `$$.Execution.RedriveCount`: a redrive claims the job before the round writes to it. */
+  redriveCount?: number;
 }
 
 /** What `Generate next part` runs with. */
@@ -39,6 +43,9 @@ export function createGenerateRoundHandler({
           streamReply(bedrock, config, conversation, roundTimeBudget(context.getRemainingTimeInMillis())),
         event.jobId,
         event.round,
+        event.executionName === undefined || event.redriveCount === undefined
+          ? undefined
+          : { executionName: event.executionName, redriveCount: event.redriveCount },
       );
       logger.info('Round finished', roundLog(report));
       if (report.source === 'model') {

@@ -3,7 +3,7 @@ import type { JobStore } from '../adapters/job-store';
 import { buildConversation, type ConversationOptions, chooseRoundStrategy } from '../core/conversation';
 import { JobNotFoundError, LongformError, PrefillRejectedError } from '../core/errors';
 import type { ChatTurn, ContinuationStrategy, JobConfig } from '../core/job-config';
-import { nextStep, planRound } from '../core/job-lifecycle';
+import { type ExecutionRun, isLaterRun, nextStep, planRound } from '../core/job-lifecycle';
 import { addUsage, type JobRecord, NO_USAGE, type Usage } from '../core/job-record';
 import type { JobStatus } from '../core/job-status';
 import type { RoundRecord } from '../core/round-record';
@@ -50,9 +50,10 @@ export async function runRoundRecordingFailure(
   callModel: CallModel,
   jobId: string,
   round: number,
+  run?: ExecutionRun,
 ): Promise<RoundReport> {
   try {
-    return await runRound(store, callModel, jobId, round);
+    return await runRound(store, callModel, jobId, round, run);
   } catch (error) {
     if (error instanceof JobNotFoundError) throw error;
     const { name, message } = error instanceof Error ? error : new Error(String(error));
@@ -70,16 +71,22 @@ export async function runRoundRecordingFailure(
  * Runs round `round` of a job, safe to repeat at every point (docs/architecture.md, "Storage"): a round
  * already committed is reused without calling Bedrock, and a job already advanced past it returns the
  * stored result. META is read once; every write returns the job as it is after it. An `auto` job whose
- * model rejects prefill switches to instruction, records it, and redoes the round.
+ * model rejects prefill switches to instruction, records it, and redoes the round. A redrive (`run`,
+ * the execution running the round) claims the job first, so the late end of the stopped or failed run
+ * it continues cannot fail the job under it; should that end come first, the claim returns the job
+ * FAILED and the round reopens it.
  */
 export async function runRound(
   store: JobStore,
   callModel: CallModel,
   jobId: string,
   round: number,
+  run?: ExecutionRun,
 ): Promise<RoundReport> {
   let job = await store.getJob(jobId);
   if (!job) throw new JobNotFoundError(`Job ${jobId} does not exist; start it with a prompt first`);
+  if (run && isLaterRun(job, run))
+    job = (await store.claimRun(jobId, run)) ?? (await currentJob(store, jobId));
 
   const plan = planRound(job, round);
   if (plan === 'stale') {

@@ -30,7 +30,15 @@ describe('FailedExecutionRecorder', () => {
         'detail-name': '$.detail.name',
         'detail-input': '$.detail.input',
       });
-      expect(inputTemplate).toMatch(/^\{"jobId":<detail-name>,"failure":\{.*\},"input":<detail-input>\}$/);
+      expect(inputTemplate).toMatch(
+        /^\{"jobId":<detail-name>,"failure":\{.*\},"input":<detail-input>,"redriveCount":<detail-redriveCount>\}$/,
+      );
+    }
+  });
+
+  it('gives Record failure the run of the execution that ended, so a late end leaves its redrive alone', () => {
+    for (const id of ['ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']) {
+      expect(transformer(id).inputPathsMap).toMatchObject({ 'detail-redriveCount': '$.detail.redriveCount' });
     }
   });
 
@@ -42,8 +50,12 @@ describe('FailedExecutionRecorder', () => {
     });
     const { inputPathsMap, inputTemplate } = transformer('ExecutionAborted');
     // Only the execution's name and input are read from the event: no `$.detail.error` that may be absent.
-    expect(Object.values(inputPathsMap).sort()).toEqual(['$.detail.input', '$.detail.name']);
-    const { failure } = JSON.parse(inputTemplate.replace(/<detail-[a-z]+>/g, 'null'));
+    expect(Object.values(inputPathsMap).sort()).toEqual([
+      '$.detail.input',
+      '$.detail.name',
+      '$.detail.redriveCount',
+    ]);
+    const { failure } = JSON.parse(inputTemplate.replace(/<detail-[a-zA-Z]+>/g, 'null'));
     expect(failure).toEqual({ Error: 'ExecutionAbortedError', Cause: EXECUTION_ABORTED.Cause });
   });
 });

@@ -79,11 +79,22 @@ describe('Longform state machine', () => {
       Parameters: { 'jobId.$': '$$.Execution.Name', 'input.$': '$$.Execution.Input' },
       Next: 'Generate next part',
     });
+    // The execution and its redrive count: a redrive claims the job, and the late end of the run it
+    // continues leaves the job alone.
     expect(definition.States['Generate next part']).toMatchObject({
-      Parameters: { 'jobId.$': '$.jobId', 'round.$': '$.nextRound' },
+      Parameters: {
+        'jobId.$': '$.jobId',
+        'round.$': '$.nextRound',
+        'executionName.$': '$$.Execution.Name',
+        'redriveCount.$': '$$.Execution.RedriveCount',
+      },
     });
     expect(definition.States['Record failure']).toMatchObject({
-      Parameters: { 'jobId.$': '$$.Execution.Name', 'failure.$': '$' },
+      Parameters: {
+        'jobId.$': '$$.Execution.Name',
+        'failure.$': '$',
+        'redriveCount.$': '$$.Execution.RedriveCount',
+      },
       Next: 'Job failed',
     });
   });

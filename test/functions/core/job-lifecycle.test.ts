@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceTransition,
+  claimRunTransition,
   deliveredTransition,
   failTransition,
+  isLaterRun,
   nextStep,
   planRound,
   reopenTransition,
+  stampExecutionTransition,
 } from '../../../functions/core/job-lifecycle';
 import type { JobRecord } from '../../../functions/core/job-record';
 import type { JobStatus } from '../../../functions/core/job-status';
@@ -96,6 +99,37 @@ describe('guards', () => {
     const failure = { name: 'E', message: 'm' };
     expect(failTransition(failure, AT, 3).when).toEqual({ status: ['RUNNING', 'PENDING'], atRound: 3 });
     expect(failTransition(failure, AT).when).toEqual({ status: ['RUNNING', 'PENDING'] });
+  });
+
+  it("an execution's end fails the job only while that run of it, or an earlier one, runs the job", () => {
+    const failure = { name: 'E', message: 'm' };
+    expect(failTransition(failure, AT, undefined, { executionName: 'job-1', redriveCount: 2 }).when).toEqual({
+      status: ['RUNNING', 'PENDING'],
+      execution: { name: 'job-1', redrivesAtMost: 2 },
+    });
+    // A redrive claims the job only from an earlier run, whatever its status (a FAILED job is reopened).
+    expect(claimRunTransition({ executionName: 'job-1', redriveCount: 2 }, AT)).toEqual({
+      set: { executionRedriveCount: 2, updatedAt: AT },
+      when: { execution: { name: 'job-1', redrivesBelow: 2 } },
+    });
+  });
+
+  it("a new execution of the job starts at its own redrive count, so its ends are not taken for an earlier run's", () => {
+    expect(stampExecutionTransition('job-1-resume-1', AT).set).toEqual({
+      executionName: 'job-1-resume-1',
+      executionRedriveCount: 0,
+      updatedAt: AT,
+    });
+  });
+
+  it('a run claims the job when it is a later run of the execution META records', () => {
+    const first = job('RUNNING', 2);
+    expect(isLaterRun(first, { executionName: 'job-1', redriveCount: 0 })).toBe(false);
+    expect(isLaterRun(first, { executionName: 'job-1', redriveCount: 1 })).toBe(true);
+    expect(isLaterRun(first, { executionName: 'job-1-resume-1', redriveCount: 1 })).toBe(false);
+    const claimed = { ...first, executionRedriveCount: 1 };
+    expect(isLaterRun(claimed, { executionName: 'job-1', redriveCount: 1 })).toBe(false);
+    expect(isLaterRun(claimed, { executionName: 'job-1', redriveCount: 2 })).toBe(true);
   });
 
   it('reopening applies to FAILED jobs only and removes the failure, the end stamp and the delivered document', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EXECUTION_ABORTED } from '../../../functions/core/failure-description';
 import { JOB_FAILED } from '../../../functions/core/job-events';
 import { recordFailure } from '../../../functions/workflow/record-failure';
+import { runRound } from '../../../functions/workflow/run-round';
 import { startJob } from '../../../functions/workflow/start-job';
 import { EventLog } from '../../../local/event-log';
 import { runJobToEnd, TEST_DEFAULTS } from '../../../scenarios/local-services';
@@ -71,5 +72,41 @@ describe('recordFailure', () => {
     await recordFailure(services.store, 'failure-6', EXECUTION_ABORTED, events, 'failure-6-resume-1');
     expect((await services.store.getJob('failure-6'))?.status).toBe('FAILED');
     expect(events.events.map((event) => event.detail.executionName)).toEqual(['failure-6-resume-1']);
+  });
+
+  it("leaves the job a redrive runs alone when the stopped run's end arrives late, and fails it at its own end", async () => {
+    const jobId = 'failure-7';
+    const input = { prompt: 'Stopped, then redriven [emulator:tokens=1800]', maxTokensPerRound: 97 };
+    await startJob(services.store, TEST_DEFAULTS, jobId, input);
+    // Stopped, then redriven at once: the redriven round runs before the stop's event arrives.
+    const redriven = { executionName: jobId, redriveCount: 1 };
+    await runRound(services.store, services.callModel, jobId, 1, redriven);
+    const events = new EventLog();
+    await recordFailure(services.store, jobId, EXECUTION_ABORTED, events, jobId, 0);
+    expect((await services.store.getJob(jobId))?.status).toBe('RUNNING');
+    expect(events.events).toEqual([]);
+    // So the redriven run's rounds still advance the job,
+    const { result } = await runRound(services.store, services.callModel, jobId, 2, redriven);
+    expect([result.status, result.nextRound]).toEqual(['RUNNING', 3]);
+    // and its own end is recorded.
+    await recordFailure(services.store, jobId, EXECUTION_ABORTED, events, jobId, 1);
+    expect((await services.store.getJob(jobId))?.status).toBe('FAILED');
+    expect(events.events.map((event) => event.detail.status)).toEqual(['FAILED']);
+  });
+
+  it("reopens at the redrive a job that the stopped run's end failed first", async () => {
+    const jobId = 'failure-8';
+    const input = {
+      prompt: 'Stopped, recorded, then redriven [emulator:tokens=1800]',
+      maxTokensPerRound: 97,
+    };
+    await startJob(services.store, TEST_DEFAULTS, jobId, input);
+    await recordFailure(services.store, jobId, EXECUTION_ABORTED, undefined, jobId, 0);
+    const { result } = await runRound(services.store, services.callModel, jobId, 1, {
+      executionName: jobId,
+      redriveCount: 1,
+    });
+    expect([result.status, result.nextRound]).toEqual(['RUNNING', 2]);
+    expect((await services.store.getJob(jobId))?.executionRedriveCount).toBe(1);
   });
 });
