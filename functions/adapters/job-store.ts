@@ -4,6 +4,7 @@ import { DocumentCache } from '../core/document-cache';
 import type { ContinuationStrategy, JobConfig } from '../core/job-config';
 import {
   advanceTransition,
+  announcedTransition,
   claimRunTransition,
   deliveredTransition,
   type EndedRun,
@@ -177,6 +178,14 @@ export class JobStore {
     replace = false,
   ): Promise<JobRecord | undefined> {
     return this.jobs.apply(jobId, deliveredTransition(document, this.at(), replace));
+  }
+
+  /**
+   * Records that the end stamped at `finishedAt` was delivered and announced; the job as it is now, or
+   * `undefined` when that end was recorded already (or the job was re-opened or ended again meanwhile).
+   */
+  recordAnnounced(jobId: string, finishedAt: string): Promise<JobRecord | undefined> {
+    return this.jobs.apply(jobId, announcedTransition(finishedAt, this.at()));
   }
 
   /**

@@ -114,7 +114,7 @@ export class JobTable {
     }
     const removes = (transition.remove ?? []).map(name);
     const conditions = ['attribute_exists(#pk)'];
-    const { status, atRound, strategy, execution } = transition.when;
+    const { status, atRound, strategy, execution, unannouncedEnd } = transition.when;
     if (status) {
       const allowed = status.map((one, index) => value(`when_status_${index}`, one));
       conditions.push(`${name('status')} IN (${allowed.join(', ')})`);
@@ -138,6 +138,14 @@ export class JobTable {
         const below = value('when_redrives_below', execution.redrivesBelow);
         conditions.push(`(attribute_not_exists(${count}) OR ${count} < ${below})`);
       }
+    }
+    if (unannouncedEnd !== undefined) {
+      const end = value('when_end', unannouncedEnd);
+      const announced = name('announcedEnd');
+      conditions.push(
+        `${name('finishedAt')} = ${end}`,
+        `(attribute_not_exists(${announced}) OR ${announced} <> ${end})`,
+      );
     }
     try {
       const { Attributes } = await sendToTable(

@@ -29,6 +29,8 @@ export interface JobTransition {
      * `redrivesBelow` (from 1).
      */
     execution?: { name: string; redrivesAtMost?: number; redrivesBelow?: number };
+    /** The job's end is the one stamped at this `finishedAt`, and it was not announced yet. */
+    unannouncedEnd?: string;
   };
 }
 
@@ -146,6 +148,14 @@ export function deliveredTransition(document: DeliveredDocument, at: string, rep
     ...(replace ? {} : { setIfAbsent: { document } }),
     when: { status: ['COMPLETED', 'CONTEXT_FULL', 'BLOCKED', 'MAX_ROUNDS_REACHED', 'FAILED'] },
   };
+}
+
+/**
+ * The end stamped at `finishedAt` was delivered and announced: recorded once, so that the invocation
+ * that records it counts the end, also when the one that stamped the end failed to deliver or announce.
+ */
+export function announcedTransition(finishedAt: string, at: string): JobTransition {
+  return { set: { announcedEnd: finishedAt, updatedAt: at }, when: { unannouncedEnd: finishedAt } };
 }
 
 /**

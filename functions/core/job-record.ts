@@ -88,6 +88,11 @@ export interface JobRecord {
   executionRedriveCount?: number;
   /** Where the finished document was delivered; written once per end of the job. */
   document?: DeliveredDocument;
+  /**
+   * The end (its `finishedAt`) whose delivery and announcement `Finalize job` completed: stamped once
+   * per end, by the invocation that then counts it in the metrics.
+   */
+  announcedEnd?: string;
 }
 
 /** A new job, before its first round. */

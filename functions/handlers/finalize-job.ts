@@ -20,7 +20,9 @@ export interface FinalizeJobDependencies {
 
 /**
  * `Finalize job`: stamps the end of the job, delivers its document and announces the end, and reports
- * whether it completed. Counts each end once (`DocumentsFinished` by `JobStatus`) and the bytes delivered.
+ * whether it completed. Counts each end once (`DocumentsFinished` by `JobStatus`, and the bytes of its
+ * delivered document), on the invocation that completed its delivery and announcement first: a retry
+ * of one that failed after stamping the end counts it.
  */
 export function createFinalizeJobHandler({
   store,
@@ -30,20 +32,20 @@ export function createFinalizeJobHandler({
 }: FinalizeJobDependencies): StepHandler<FinalizeJobEvent, FinishedJob> {
   const { logger, metrics } = telemetry;
   return instrumented(telemetry, async (event) => {
-    const { finished, endedNow, delivered } = await finishJob(store, event.jobId, { documents, events });
+    const { finished, announcedNow, delivered } = await finishJob(store, event.jobId, { documents, events });
     logger.info('Job finished', {
       status: finished.status,
       rounds: finished.rounds,
       documentCharacters: finished.documentCharacters,
       ...(delivered ? { documentBytes: delivered.bytes } : {}),
     });
-    if (endedNow && metrics) {
+    if (announcedNow && metrics) {
       // A metric of its own: JobStatus is not a dimension of DocumentBytes.
       const single = metrics.singleMetric();
       single.addDimension('JobStatus', finished.status);
       single.addMetric('DocumentsFinished', MetricUnit.Count, 1);
+      if (finished.document) metrics.addMetric('DocumentBytes', MetricUnit.Bytes, finished.document.bytes);
     }
-    if (delivered) metrics?.addMetric('DocumentBytes', MetricUnit.Bytes, delivered.bytes);
     return finished;
   });
 }

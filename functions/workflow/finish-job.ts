@@ -30,14 +30,20 @@ export interface FinishReport {
   finished: FinishedJob;
   /** This invocation stamped the end of the job (a retry of it did not). */
   endedNow: boolean;
+  /**
+   * This invocation was the first to complete the end's delivery and announcement (`announcedEnd`): the
+   * one to count the end, once, also when the invocation that stamped it failed after.
+   */
+  announcedNow: boolean;
   /** The document this invocation delivered, if it had to. */
   delivered?: DeliveredDocument;
 }
 
 /**
  * Stamps the end of a job, delivers its document (streamed from the stored rounds) unless an earlier
- * attempt did, stamps where it went, then announces the end. Safe to repeat: a stamped document is not
- * written again, and an unstamped one is written again to the same place with the same bytes.
+ * attempt did, stamps where it went, then announces the end and records that it did. Safe to repeat: a
+ * stamped document is not written again, and an unstamped one is written again to the same place with
+ * the same bytes.
  */
 export async function finishJob(
   store: JobStore,
@@ -55,6 +61,8 @@ export async function finishJob(
   }
   const event = jobEndedEvent(job);
   if (outlets.events && event) await outlets.events.publish(event);
+  const announcedNow =
+    job.finishedAt !== undefined && (await store.recordAnnounced(jobId, job.finishedAt)) !== undefined;
   const summary: FinishedJob = {
     jobId,
     status: job.status,
@@ -71,5 +79,5 @@ export async function finishJob(
           error: job.failure?.name ?? 'JobNotCompletedError',
           cause: job.failure?.message ?? `Job ended with status ${job.status}`,
         };
-  return { finished, endedNow, ...(delivered ? { delivered } : {}) };
+  return { finished, endedNow, announcedNow, ...(delivered ? { delivered } : {}) };
 }

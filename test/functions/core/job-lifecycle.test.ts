@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceTransition,
+  announcedTransition,
   claimRunTransition,
   deliveredTransition,
   failTransition,
@@ -130,6 +131,13 @@ describe('guards', () => {
     const claimed = { ...first, executionRedriveCount: 1 };
     expect(isLaterRun(claimed, { executionName: 'job-1', redriveCount: 1 })).toBe(false);
     expect(isLaterRun(claimed, { executionName: 'job-1', redriveCount: 2 })).toBe(true);
+  });
+
+  it("an end's announcement is recorded once, and only while the job is still at that end", () => {
+    expect(announcedTransition('2026-01-01T00:00:01.000Z', AT)).toEqual({
+      set: { announcedEnd: '2026-01-01T00:00:01.000Z', updatedAt: AT },
+      when: { unannouncedEnd: '2026-01-01T00:00:01.000Z' },
+    });
   });
 
   it('reopening applies to FAILED jobs only and removes the failure, the end stamp and the delivered document', () => {

@@ -67,4 +67,43 @@ describe('Finalize job', () => {
     const again = await publishedMetrics(() => handler({ jobId: 'finalize-1' }, context));
     expect(Object.keys(again)).toEqual([]);
   });
+
+  it('counts an end once on the retry that announced it, when the invocation that stamped it failed', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const log = new EventLog();
+    let busDown = true;
+    const dependencies = {
+      store: services.store,
+      telemetry: {
+        logger: new Logger({ logLevel: 'SILENT' }),
+        metrics: new Metrics({ namespace: 'Longform', serviceName: 'longform' }),
+      },
+      documents: new DocumentDirectory(mkdtempSync(join(tmpdir(), 'longform-finalize-'))),
+      // The bus refuses the first announcement (PutEvents throttled), as EventBusUnavailableError.
+      events: {
+        publish: async (event: Parameters<EventLog['publish']>[0]) => {
+          if (busDown) throw Object.assign(new Error('throttled'), { name: 'EventBusUnavailableError' });
+          await log.publish(event);
+        },
+      },
+    };
+    const handler = createFinalizeJobHandler(dependencies);
+    await runJobToEnd(services, 'finalize-2', { prompt: 'Counted on the retry [emulator:tokens=200]' });
+    const context = createLambdaContext('FinalizeJob', 30);
+
+    // The first attempt stamps the end and delivers, then fails to announce: nothing is counted yet.
+    const failed = await publishedMetrics(() =>
+      expect(handler({ jobId: 'finalize-2' }, context)).rejects.toThrow('throttled'),
+    );
+    expect(Object.keys(failed)).toEqual([]);
+    busDown = false;
+    const retried = await publishedMetrics(() => handler({ jobId: 'finalize-2' }, context));
+    expect(retried.DocumentsFinished).toMatchObject({ JobStatus: 'COMPLETED', DocumentsFinished: 1 });
+    expect(retried.DocumentBytes?.DocumentBytes).toBe(
+      (await services.store.getJob('finalize-2'))?.document?.bytes,
+    );
+    expect(log.events).toHaveLength(1);
+    // Once announced, the end is not counted again.
+    expect(Object.keys(await publishedMetrics(() => handler({ jobId: 'finalize-2' }, context)))).toEqual([]);
+  });
 });
