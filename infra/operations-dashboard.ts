@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
+import { ROUND_RETRIABLE_ERROR_NAMES } from '../functions/core/errors';
 import {
   FINAL_JOB_STATUSES,
   LONGFORM_METRICS,
@@ -127,7 +127,8 @@ export class OperationsDashboard extends Construct {
           title: 'Retried round errors, by error name (per 5 minutes)',
           width: 12,
           stacked: true,
-          left: RETRIABLE_ERROR_NAMES.map((name) => roundErrors(name, FIVE_MINUTES)),
+          // Only what a round raises: the bucket's and the bus's errors are Finalize's, never RoundErrors.
+          left: ROUND_RETRIABLE_ERROR_NAMES.map((name) => roundErrors(name, FIVE_MINUTES)),
         }),
       ],
     ];

@@ -154,18 +154,28 @@ export class ExecutionAbortedError extends PermanentError {
   override readonly name = 'ExecutionAbortedError';
 }
 
-const RETRIABLE_ERROR_CLASSES = [
+/** The retriable errors a round can raise (the document bucket and event bus are Finalize's only). */
+const ROUND_RETRIABLE_ERROR_CLASSES = [
   BedrockThrottlingError,
   BedrockUnavailableError,
   BedrockTimeoutError,
   BedrockModelError,
   RoundDeadlineError,
   StoreUnavailableError,
+] as const;
+
+const RETRIABLE_ERROR_CLASSES = [
+  ...ROUND_RETRIABLE_ERROR_CLASSES,
   DocumentBucketUnavailableError,
   EventBusUnavailableError,
 ] as const;
 
+function namesOf(classes: readonly (new (message: string) => Error)[]): readonly string[] {
+  return Object.freeze(classes.map((ErrorClass) => new ErrorClass('').name));
+}
+
 /** Names of the retriable error classes, for the state machine's Retry `ErrorEquals`. */
-export const RETRIABLE_ERROR_NAMES: readonly string[] = Object.freeze(
-  RETRIABLE_ERROR_CLASSES.map((ErrorClass) => new ErrorClass('').name),
-);
+export const RETRIABLE_ERROR_NAMES: readonly string[] = namesOf(RETRIABLE_ERROR_CLASSES);
+
+/** Names of the retriable errors a round can raise: the `ErrorName`s of its `RoundErrors` retries. */
+export const ROUND_RETRIABLE_ERROR_NAMES: readonly string[] = namesOf(ROUND_RETRIABLE_ERROR_CLASSES);

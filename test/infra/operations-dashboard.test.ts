@@ -7,7 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBedrockClient } from '../../functions/adapters/bedrock-model';
-import { RETRIABLE_ERROR_NAMES } from '../../functions/core/errors';
+import { ROUND_RETRIABLE_ERROR_NAMES } from '../../functions/core/errors';
 import { createFinalizeJobHandler } from '../../functions/handlers/finalize-job';
 import { createGenerateRoundHandler } from '../../functions/handlers/generate-round';
 import { createInitializeJobHandler } from '../../functions/handlers/initialize-job';
@@ -193,7 +193,11 @@ describe('the operations dashboard and alarms', () => {
     const values = (key: string, metrics: MetricId[]) =>
       new Set(metrics.flatMap((m) => (m.dimensions[key] ? [m.dimensions[key]] : [])));
     expect([...values('ErrorName', published)]).toEqual(['BedrockThrottlingError']);
-    expect([...values('ErrorName', dashboardMetrics)].sort()).toEqual([...RETRIABLE_ERROR_NAMES].sort());
+    // RoundErrors is published by the round only: its ErrorNames are the errors a round raises.
+    const graphed = [...values('ErrorName', dashboardMetrics)];
+    expect(graphed.sort()).toEqual([...ROUND_RETRIABLE_ERROR_NAMES].sort());
+    expect(graphed).not.toContain('DocumentBucketUnavailableError');
+    expect(graphed).not.toContain('EventBusUnavailableError');
     expect([...values('ErrorName', alarmMetrics)]).toEqual(['BedrockThrottlingError']);
     expect([...values('JobStatus', published)]).toEqual(['COMPLETED']);
     expect([...values('JobStatus', dashboardMetrics)].sort()).toEqual([...FINAL_JOB_STATUSES].sort());

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../../functions/core/errors';
-import { InvalidInputError, LongformError, RETRIABLE_ERROR_NAMES } from '../../../functions/core/errors';
+import {
+  InvalidInputError,
+  LongformError,
+  RETRIABLE_ERROR_NAMES,
+  ROUND_RETRIABLE_ERROR_NAMES,
+} from '../../../functions/core/errors';
 
 type AnyErrorClass = new (message: string, options?: { cause?: unknown }) => LongformError;
 
@@ -53,6 +58,14 @@ describe('Longform errors', () => {
   it('lists exactly the retriable classes for the state machine', () => {
     expect([...RETRIABLE_ERROR_NAMES].sort()).toEqual([...RETRIABLE].sort());
     expect(Object.isFrozen(RETRIABLE_ERROR_NAMES)).toBe(true);
+  });
+
+  it("lists the retriable errors a round raises: all but the document bucket's and the event bus's", () => {
+    expect(RETRIABLE_ERROR_NAMES.filter((name) => !ROUND_RETRIABLE_ERROR_NAMES.includes(name))).toEqual([
+      'DocumentBucketUnavailableError',
+      'EventBusUnavailableError',
+    ]);
+    expect(ROUND_RETRIABLE_ERROR_NAMES.every((name) => RETRIABLE_ERROR_NAMES.includes(name))).toBe(true);
   });
 
   it('InvalidInputError carries the field and is permanent', () => {
