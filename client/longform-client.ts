@@ -180,7 +180,7 @@ export class LongformClient {
         throw jobIdTakenError(jobId);
       }
       // The same job: report the execution that runs it now (a resume's, if it was resumed).
-      const job = await this.store.getJob(jobId);
+      const job = await this.store.getJobState(jobId);
       return { jobId, executionArn: this.executionArn(job?.executionName ?? jobId) };
     }
   }
@@ -191,11 +191,11 @@ export class LongformClient {
    * @throws JobNotFoundError when neither an execution nor a job has that id.
    */
   async status(jobId: string): Promise<JobStatus> {
-    const job = await this.store.getJob(jobId);
+    const job = await this.store.getJobState(jobId);
     const executionName = job?.executionName ?? jobId;
     const execution = await this.describe(executionName);
     if (!execution && !job) throw new JobNotFoundError(`no execution or job has the id ${jobId}`);
-    const { config: _prompt, ...record } = job ?? { config: undefined };
+    const { config: _settings, ...record } = job ?? { config: undefined };
     return {
       jobId,
       executionArn: this.executionArn(executionName),
@@ -215,7 +215,7 @@ export class LongformClient {
    */
   async *watch(jobId: string, options: WatchOptions = {}): AsyncGenerator<JobEvent> {
     const { pollIntervalMs = 1000, signal } = options;
-    let executionName = (await this.store.getJob(jobId))?.executionName ?? jobId;
+    let executionName = (await this.store.getJobState(jobId))?.executionName ?? jobId;
     let decoder = new HistoryDecoder();
     const rounds = new RoundCursor(this.documents, this.options.tableName, jobId);
     while (!signal?.aborted) {
@@ -234,7 +234,7 @@ export class LongformClient {
       }
       const end = decoder.ended;
       if (end) {
-        const job = await this.store.getJob(jobId);
+        const job = await this.store.getJobState(jobId);
         const current = job?.executionName ?? jobId;
         if (current !== executionName) {
           executionName = current;
@@ -270,7 +270,7 @@ export class LongformClient {
    * @throws JobNotFoundError when no job is stored under the id.
    */
   async *result(jobId: string): AsyncGenerator<string> {
-    const job = await this.store.getJob(jobId);
+    const job = await this.store.getJobState(jobId);
     if (!job) throw new JobNotFoundError(`no job is stored under the id ${jobId}`);
     if (job.document?.location.startsWith('s3://')) this.s3 ??= createS3Client(this.options.s3 ?? {});
     yield* jobDocument(this.store, job, this.s3);
@@ -284,7 +284,7 @@ export class LongformClient {
    * @throws JobAlreadyCompletedError, JobNotResumableError (running, or ended for good), JobNotFoundError.
    */
   async resume(jobId: string): Promise<ResumedJob> {
-    const job = await this.store.getJob(jobId);
+    const job = await this.store.getJobState(jobId);
     const executionName = job?.executionName ?? jobId;
     const execution = await this.describe(executionName);
     if (!execution && !job) throw new JobNotFoundError(`no execution or job has the id ${jobId}`);
@@ -333,7 +333,7 @@ export class LongformClient {
 
   /** Stops the job's latest execution (StopExecution); the stored rounds stay, and a stopped job is ABORTED. */
   async stop(jobId: string): Promise<void> {
-    const job = await this.store.getJob(jobId);
+    const job = await this.store.getJobState(jobId);
     await this.sfn.send(
       new StopExecutionCommand({ executionArn: this.executionArn(job?.executionName ?? jobId) }),
     );

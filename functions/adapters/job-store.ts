@@ -23,11 +23,12 @@ import type { JobStatus } from '../core/job-status';
 import type { RoundRecord } from '../core/round-record';
 import type { StopReason } from '../core/stop-reason';
 import { DocumentReader, type RoundStart } from './document-reader';
-import { JobTable } from './job-table';
+import { type JobState, JobTable } from './job-table';
 import { RoundTable } from './round-table';
 
 export type { DeliveredDocument, JobFailure, JobRecord, Usage } from '../core/job-record';
 export type { RoundRecord } from '../core/round-record';
+export type { JobState } from './job-table';
 
 /** How much longer than META a round item lives: longer than a job of 1,500 15-minute rounds (16 days) runs. */
 const ROUND_TTL_MARGIN_SECONDS = 21 * 86_400;
@@ -93,6 +94,14 @@ export class JobStore {
   /** Reads META with a strongly consistent read. */
   getJob(jobId: string): Promise<JobRecord | undefined> {
     return this.jobs.get(jobId);
+  }
+
+  /**
+   * Reads META with a strongly consistent read, without the configuration text: a long prompt's parts
+   * (up to 4 MiB) are not read. For whatever needs the job's state rather than its prompt.
+   */
+  getJobState(jobId: string): Promise<JobState | undefined> {
+    return this.jobs.getState(jobId);
   }
 
   /** Moves a client-stored job from PENDING to RUNNING; `undefined` (unchanged) unless it was PENDING. */
@@ -212,7 +221,7 @@ export class JobStore {
    * committed rounds in order, page by page, holding back only the tail a later seam may still cut.
    */
   async *streamDocument(jobId: string, throughRound?: number): AsyncGenerator<string> {
-    const job = await this.jobs.get(jobId);
+    const job = await this.jobs.getState(jobId);
     const holdBack = Math.max(0, ...(job?.config.stopSequences ?? []).map((s) => s.length));
     yield* this.documents.stream(jobId, holdBack, throughRound);
   }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConfigCache } from '../core/config-cache';
-import { type ConfigText, readConfigText, splitConfig, withConfigText } from '../core/config-text';
+import {
+  type ConfigText,
+  type JobSettings,
+  readConfigText,
+  splitConfig,
+  withConfigText,
+} from '../core/config-text';
 import { CorruptDocumentError } from '../core/errors';
 import type { JobTransition } from '../core/job-lifecycle';
 import type { JobRecord } from '../core/job-record';
@@ -16,6 +22,12 @@ import {
   TTL_ATTRIBUTE,
 } from './job-table-keys';
 import { putIfAbsent, queryAll, sendToTable, withoutKeys } from './table-requests';
+
+/**
+ * A job as META holds it, without its configuration text (`messages`, `system`): what needs the job's
+ * state, not its prompt, reads this (a full {@link JobRecord} is one too).
+ */
+export type JobState = Omit<JobRecord, 'config'> & { config: JobSettings };
 
 /** Which part items hold a job's configuration text, as META names them. */
 interface ConfigParts {
@@ -82,11 +94,30 @@ export class JobTable {
 
   /** META with a strongly consistent read, with the job's configuration text. */
   async get(jobId: string): Promise<JobRecord | undefined> {
+    const item = await this.meta(jobId);
+    return item ? this.record(item) : undefined;
+  }
+
+  /** META with a strongly consistent read, without the configuration text: no part is read. */
+  async getState(jobId: string): Promise<JobState | undefined> {
+    const item = await this.meta(jobId);
+    if (!item) return undefined;
+    const {
+      configParts: _parts,
+      config,
+      ...job
+    } = withoutKeys<JobRecord & { configParts?: ConfigParts }>(item);
+    const { messages: _messages, system: _system, ...settings } = config;
+    return { ...job, config: settings };
+  }
+
+  /** The META item, read strongly consistent. */
+  private async meta(jobId: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await sendToTable(
       this.documents,
       new GetCommand({ TableName: this.tableName, Key: this.key(jobId), ConsistentRead: true }),
     );
-    return Item ? this.record(Item) : undefined;
+    return Item;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../client/job-events';
 import { LongformClient } from '../../client/longform-client';
@@ -178,6 +179,29 @@ describe('LongformClient against the Step Functions endpoint of serve', () => {
     const parts = [...expiries].filter(([key]) => key.startsWith('CONFIG#')).map(([, at]) => at);
     expect(parts.length).toBeGreaterThan(2);
     for (const at of parts) expect(at).toBeGreaterThanOrEqual(expiries.get('META') as number);
+    // status, watch and result read META alone, never the prompt's parts: a cold client works without them.
+    const table = runtime.createTableClient();
+    try {
+      for (const key of [...expiries.keys()].filter((sk) => sk.startsWith('CONFIG#'))) {
+        await table.send(
+          new DeleteItemCommand({
+            TableName: LOCAL_TABLE_NAME,
+            Key: { pk: { S: 'JOB#megabyte-job' }, sk: { S: key } },
+          }),
+        );
+      }
+    } finally {
+      table.destroy();
+    }
+    const cold = newClient();
+    try {
+      expect((await cold.status('megabyte-job')).job?.status).toBe('COMPLETED');
+      let document = '';
+      for await (const piece of cold.result('megabyte-job')) document += piece;
+      expect(document).toBe(targetDocument(input));
+    } finally {
+      cold.destroy();
+    }
   });
 
   it('watches every round once and in order, a retry with its error name, then the end', async () => {

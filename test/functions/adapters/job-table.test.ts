@@ -160,6 +160,23 @@ describe('JobTable on local DynamoDB', () => {
     expect(await jobs.get('table-big')).toEqual({ ...job, updatedAt: 'later' });
   });
 
+  it("reads a job's state without its text: META alone, never the parts of a long prompt", async () => {
+    const long = runningJobRecord('table-state');
+    long.config.messages = [{ role: 'user', text: MEGABYTE_PROMPT }];
+    long.config.system = 'Write as a harbor master ✨';
+    await jobs.create(long);
+    const { messages: _messages, system: _system, ...settings } = long.config;
+    commands.length = 0;
+    expect(await coldTable().getState('table-state')).toEqual({ ...long, config: settings });
+    expect(commands).toEqual(['GetItemCommand']);
+    // A short prompt, kept on META, is left out too.
+    await jobs.create(newJob('table-state-short'));
+    const state = await coldTable().getState('table-state-short');
+    expect(state?.config).not.toHaveProperty('messages');
+    expect(state?.config.modelId).toBe(newJob('table-state-short').config.modelId);
+    expect(await coldTable().getState('table-state-missing')).toBeUndefined();
+  });
+
   it('a second create under a taken id writes no META, and the parts it wrote are never read', async () => {
     const job = runningJobRecord('table-taken');
     job.config.messages = [{ role: 'user', text: `First ${MEGABYTE_PROMPT}` }];
