@@ -95,7 +95,8 @@ describe('buildLocalDefinition', () => {
         taskResourceLocalHandlers: overrides,
         retryIntervalOverrides: Object.fromEntries(Object.keys(local.taskHandlers).map((name) => [name, 1])),
       },
-      context: { Execution: { Name: 'job-1' } },
+      // As the service (and the offline runtime) gives it: 0 before any redrive.
+      context: { Execution: { Name: 'job-1', RedriveCount: 0 } },
     });
     // A failed execution rejects `result`; the end event below carries the error and cause.
     const settled = execution.result.catch(() => undefined);
@@ -120,9 +121,9 @@ describe('buildLocalDefinition', () => {
     });
     expect(calls).toEqual([
       'initialize:{"jobId":"job-1","input":{"prompt":"hi"}}',
-      'generateRound:{"jobId":"job-1","round":1}',
-      'generateRound:{"jobId":"job-1","round":2}',
-      'generateRound:{"jobId":"job-1","round":3}',
+      'generateRound:{"jobId":"job-1","round":1,"executionName":"job-1","redriveCount":0}',
+      'generateRound:{"jobId":"job-1","round":2,"executionName":"job-1","redriveCount":0}',
+      'generateRound:{"jobId":"job-1","round":3,"executionName":"job-1","redriveCount":0}',
       'finalize:{"jobId":"job-1"}',
     ]);
     expect(end).toMatchObject({ type: 'ExecutionSucceeded', output: { status: 'COMPLETED', rounds: 3 } });

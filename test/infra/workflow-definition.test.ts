@@ -20,6 +20,7 @@ describe('workflowDefinition', () => {
       'jobId.$': '$$.Execution.Name',
       'failure.$': '$',
       'input.$': '$$.Execution.Input',
+      'redriveCount.$': '$$.Execution.RedriveCount',
     });
   });
 });
