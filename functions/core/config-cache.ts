@@ -1,3 +1,4 @@
+import { CharacterBoundedCache } from './character-bounded-cache';
 import type { ConfigText } from './config-text';
 
 /** Default bound of a cache: 16 M characters of configuration text (at most 32 MB of strings). */
@@ -7,7 +8,6 @@ interface Entry {
   /** Which stored text: the attempt id its parts were written under (docs/architecture.md, "Storage"). */
   attemptId: string;
   text: ConfigText;
-  characters: number;
 }
 
 /**
@@ -16,44 +16,27 @@ interface Entry {
  * recently used text goes first.
  */
 export class ConfigCache {
-  readonly #entries = new Map<string, Entry>();
-  #characters = 0;
+  readonly #cache: CharacterBoundedCache<Entry>;
 
-  constructor(readonly maxCharacters = DEFAULT_CONFIG_CACHE_CHARACTERS) {}
+  constructor(maxCharacters = DEFAULT_CONFIG_CACHE_CHARACTERS) {
+    this.#cache = new CharacterBoundedCache(maxCharacters);
+  }
 
   /** Total characters held. */
   get characters(): number {
-    return this.#characters;
+    return this.#cache.characters;
   }
 
   /** The text of job `jobId` stored under `attemptId`, if held; a text of another attempt is dropped. */
   get(jobId: string, attemptId: string): ConfigText | undefined {
-    const entry = this.#entries.get(jobId);
-    if (!entry) return undefined;
-    this.#entries.delete(jobId);
-    if (entry.attemptId !== attemptId) {
-      this.#characters -= entry.characters;
-      return undefined;
-    }
-    // Most recently used goes last: a Map iterates in insertion order.
-    this.#entries.set(jobId, entry);
-    return entry.text;
+    const entry = this.#cache.touch(jobId);
+    if (entry?.attemptId === attemptId) return entry.text;
+    this.#cache.forget(jobId);
+    return undefined;
   }
 
   /** Keeps the text of job `jobId` stored under `attemptId`, `characters` long (its parts' length). */
   keep(jobId: string, attemptId: string, text: ConfigText, characters: number): void {
-    const existing = this.#entries.get(jobId);
-    if (existing) {
-      this.#entries.delete(jobId);
-      this.#characters -= existing.characters;
-    }
-    if (characters > this.maxCharacters) return;
-    this.#entries.set(jobId, { attemptId, text, characters });
-    this.#characters += characters;
-    for (const [oldest, entry] of this.#entries) {
-      if (this.#characters <= this.maxCharacters) break;
-      this.#entries.delete(oldest);
-      this.#characters -= entry.characters;
-    }
+    this.#cache.keep(jobId, { attemptId, text }, characters);
   }
 }

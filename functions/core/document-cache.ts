@@ -1,3 +1,4 @@
+import { CharacterBoundedCache } from './character-bounded-cache';
 import type { AssembledDocument } from './document-assembler';
 import type { JobRecord } from './job-record';
 
@@ -17,14 +18,15 @@ interface Entry {
  * for the rounds it holds; {@link DocumentCache.usable} says when it may stand in for them.
  */
 export class DocumentCache {
-  readonly #entries = new Map<string, Entry>();
-  #characters = 0;
+  readonly #cache: CharacterBoundedCache<Entry>;
 
-  constructor(readonly maxCharacters = DEFAULT_DOCUMENT_CACHE_CHARACTERS) {}
+  constructor(maxCharacters = DEFAULT_DOCUMENT_CACHE_CHARACTERS) {
+    this.#cache = new CharacterBoundedCache(maxCharacters);
+  }
 
   /** Total characters held. */
   get characters(): number {
-    return this.#characters;
+    return this.#cache.characters;
   }
 
   /**
@@ -34,7 +36,7 @@ export class DocumentCache {
    * is dropped.
    */
   usable(job: JobRecord): AssembledDocument | undefined {
-    const entry = this.#entries.get(job.jobId);
+    const entry = this.#cache.peek(job.jobId);
     if (!entry) return undefined;
     const lastRound = job.nextRound - 1;
     const { round, text } = entry.document;
@@ -46,31 +48,18 @@ export class DocumentCache {
       this.forget(job.jobId);
       return undefined;
     }
-    // Most recently used goes last: a Map iterates in insertion order.
-    this.#entries.delete(job.jobId);
-    this.#entries.set(job.jobId, entry);
-    return entry.document;
+    return this.#cache.touch(job.jobId)?.document;
   }
 
   /** Keeps `document` for `job`, unless it already holds a later round of it. */
   keep(job: JobRecord, document: AssembledDocument): void {
-    const existing = this.#entries.get(job.jobId);
+    const existing = this.#cache.peek(job.jobId);
     if (existing?.createdAt === job.createdAt && existing.document.round > document.round) return;
-    this.forget(job.jobId);
-    if (document.text.length > this.maxCharacters) return;
-    this.#entries.set(job.jobId, { createdAt: job.createdAt, document });
-    this.#characters += document.text.length;
-    for (const [jobId] of this.#entries) {
-      if (this.#characters <= this.maxCharacters) break;
-      this.forget(jobId);
-    }
+    this.#cache.keep(job.jobId, { createdAt: job.createdAt, document }, document.text.length);
   }
 
   /** Drops the document of a job. */
   forget(jobId: string): void {
-    const entry = this.#entries.get(jobId);
-    if (!entry) return;
-    this.#entries.delete(jobId);
-    this.#characters -= entry.document.text.length;
+    this.#cache.forget(jobId);
   }
 }
