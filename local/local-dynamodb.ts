@@ -1,11 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { PARTITION_KEY, SORT_KEY } from '../functions/adapters/job-table-keys';
 import { createDynamoDbClient } from '../functions/handlers/shared/clients';
 import { DataDirectoryError } from './data-directory';
+
+/** How often, and how long at most, a new local table is checked for ACTIVE. */
+const ACTIVE_POLL_MS = 5;
+const ACTIVE_WAIT_MS = 10_000;
 
 /**
  * The local servers accept any signature; these keep SDK clients off the real credential chain. Letters
@@ -69,22 +79,32 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions = {}): Pr
     async createJobTable(tableName) {
       const client = createClient();
       try {
-        await client.send(
-          new CreateTableCommand({
-            TableName: tableName,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              { AttributeName: PARTITION_KEY, AttributeType: 'S' },
-              { AttributeName: SORT_KEY, AttributeType: 'S' },
-            ],
-            KeySchema: [
-              { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
-              { AttributeName: SORT_KEY, KeyType: 'RANGE' },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ResourceInUseException)) throw error;
+        await client
+          .send(
+            new CreateTableCommand({
+              TableName: tableName,
+              BillingMode: 'PAY_PER_REQUEST',
+              AttributeDefinitions: [
+                { AttributeName: PARTITION_KEY, AttributeType: 'S' },
+                { AttributeName: SORT_KEY, AttributeType: 'S' },
+              ],
+              KeySchema: [
+                { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+                { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+              ],
+            }),
+          )
+          .catch((error: unknown) => {
+            if (!(error instanceof ResourceInUseException)) throw error;
+          });
+        // dynalite answers CreateTable before it has written the table ACTIVE (a timer, then a LevelDB
+        // write: slow on disk under load), and refuses item calls on a CREATING table as a missing one.
+        for (let waited = 0; ; waited += ACTIVE_POLL_MS) {
+          const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+          if (Table?.TableStatus === 'ACTIVE') return;
+          if (waited >= ACTIVE_WAIT_MS) throw new Error(`Local table ${tableName} did not become ACTIVE`);
+          await sleep(ACTIVE_POLL_MS);
+        }
       } finally {
         client.destroy();
       }
