@@ -6,7 +6,8 @@
  *    the same emulator and the same core functions (no store), zero latency, 100 tokens per round,
  *    interleaved in one process; both documents must be byte-exact.
  * 2. DynamoDB read and write units of one job (Initialize, every round, Finalize), as the local DynamoDB
- *    reports them through ReturnConsumedCapacity: one warm round function, and a cold start every round.
+ *    reports them through ReturnConsumedCapacity: one warm round function, and a cold start every round,
+ *    with a short prompt and with a ~290 KB one (its text in write-once parts, read once per container).
  * 3. 100 concurrent jobs: time until the first round finishes, and rounds/s against one job at a time.
  * 4. CLI start-up time for `--help`.
  */
@@ -40,6 +41,8 @@ const TOKENS_PER_ROUND = 100;
 const SIZES = QUICK ? [50, 200] : [200, 1000, 1500];
 const CAPACITY_ROUNDS = QUICK ? 20 : 100;
 const CAPACITY_TOKENS_PER_ROUND = 1000;
+/** A prompt too long for META (its text goes to write-once parts), about 290 KB of UTF-8. */
+const LONG_PROMPT = ` Tide pools hold more life than any other part of the shore.`.repeat(4_800);
 const CONCURRENT_JOBS = QUICK ? 20 : 100;
 const CONCURRENT_ROUNDS = QUICK ? 5 : 10;
 const SEQUENTIAL_JOBS = QUICK ? 5 : 20;
@@ -163,15 +166,18 @@ async function measureCapacity(): Promise<(string | number)[][]> {
   const rows: (string | number)[][] = [];
   try {
     // Each store has its own document cache, as each warm Lambda container does.
-    const containers = {
-      'one warm round function': 1,
-      'two alternating round functions': 2,
-      'a cold start every round': Number.POSITIVE_INFINITY,
-    };
-    for (const [container, count] of Object.entries(containers)) {
+    const containers: [string, number, boolean][] = [
+      ['one warm round function', 1, false],
+      ['two alternating round functions', 2, false],
+      ['a cold start every round', Number.POSITIVE_INFINITY, false],
+      ['one warm round function, 290 KB prompt', 1, true],
+      ['a cold start every round, 290 KB prompt', Number.POSITIVE_INFINITY, true],
+    ];
+    for (const [container, count, longPrompt] of containers) {
       Object.assign(units, { read: 0, write: 0, reads: 0, writes: 0 });
-      const jobId = `capacity-${count}`;
-      const input = jobInput(jobId, CAPACITY_ROUNDS, CAPACITY_TOKENS_PER_ROUND);
+      const jobId = `capacity-${count}${longPrompt ? '-long' : ''}`;
+      const short = jobInput(jobId, CAPACITY_ROUNDS, CAPACITY_TOKENS_PER_ROUND);
+      const input = longPrompt ? { ...short, prompt: `${short.prompt}${LONG_PROMPT}` } : short;
       const stores = Array.from(
         { length: Math.min(count, 2) },
         () => new JobStore(documents, TEST_TABLE, 86_400),
