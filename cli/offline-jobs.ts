@@ -1,11 +1,12 @@
-import type { JobRecord, JobStore } from '../functions/adapters/job-store';
+import type { JobState, JobStore } from '../functions/adapters/job-store';
 import { validateJobId } from '../functions/core/job-reference';
 
 /** What a command about one offline job works with. */
 export interface OfflineJobContext {
   jobId: string;
   store: JobStore;
-  job: JobRecord;
+  /** The job's META, without its prompt text (a long prompt's parts are not read). */
+  job: JobState;
   /** The data directory the job is in; no process runs the job while this one holds it. */
   dataDir: string;
 }
@@ -40,7 +41,7 @@ export async function runOfflineJobCommand(
         tableName: LOCAL_TABLE_NAME,
         jobTtlSeconds: READ_ONLY_TTL_SECONDS,
       });
-      const job = await store.getJob(jobId);
+      const job = await store.getJobState(jobId);
       if (!job) {
         process.stderr.write(`longform: no job ${jobId} in ${dataDir}; check the job id and --data-dir\n`);
         return 1;
