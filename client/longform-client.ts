@@ -22,6 +22,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { JobRecord, JobStore } from '../functions/adapters/job-store';
 import { JobNotFoundError } from '../functions/core/errors';
+import { executionArnOf } from '../functions/core/execution-arn';
 import type { JobDefaults } from '../functions/core/job-config';
 import { NO_USAGE } from '../functions/core/job-record';
 import { jobIdOfExecution, jobIdTakenError, validateJobId } from '../functions/core/job-reference';
@@ -421,8 +422,7 @@ export class LongformClient {
     return found.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   }
 
-  /** Step Functions names an execution `arn:...:execution:<state machine name>:<execution name>`. */
   private executionArn(executionName: string): string {
-    return `${this.options.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    return executionArnOf(this.options.stateMachineArn, executionName);
   }
 }

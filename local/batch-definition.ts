@@ -3,9 +3,8 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { type CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { BatchWorkflow, type BatchWorkflowProps } from '../infra/batch-workflow';
 import { UnresolvableReferenceError } from '../infra/local-definition';
+import { LOCAL_STATE_MACHINE_ARN } from './local-arns';
 
-/** The Longform state machine's ARN in the offline batch definition (serve's, too). */
-export const LOCAL_LONGFORM_ARN = 'arn:aws:states:local:000000000000:stateMachine:longform';
 /** The documents bucket's name in the offline batch definition: nothing reads it offline. */
 const LOCAL_BUCKET = 'local-documents';
 
@@ -19,7 +18,7 @@ export function buildBatchDefinition(
   const stack = new Stack(new App(), 'LongformBatchLocal');
   const batch = new BatchWorkflow(stack, 'Batch', {
     ...props,
-    longform: StateMachine.fromStateMachineArn(stack, 'Longform', LOCAL_LONGFORM_ARN),
+    longform: StateMachine.fromStateMachineArn(stack, 'Longform', LOCAL_STATE_MACHINE_ARN),
     bucket: Bucket.fromBucketName(stack, 'Documents', LOCAL_BUCKET),
   });
   const cfn = batch.stateMachine.node.defaultChild as CfnStateMachine;

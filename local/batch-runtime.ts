@@ -1,9 +1,11 @@
 import './node20-polyfill';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { executionArnOf } from '../functions/core/execution-arn';
 import { addUsage, type JobRecord, NO_USAGE, type Usage } from '../functions/core/job-record';
-import { buildBatchDefinition, LOCAL_LONGFORM_ARN } from './batch-definition';
+import { buildBatchDefinition } from './batch-definition';
 import { ManifestLineError, unparsableLine } from './batch-manifest';
 import { exceedsTolerance, type FailedItem, toLocalBatchDefinition } from './distributed-map-stand-in';
+import { LOCAL_BATCH_STATE_MACHINE_ARN, LOCAL_STATE_MACHINE_ARN } from './local-arns';
 import type { OfflineRuntime } from './offline-runtime';
 
 /** Options of {@link runBatch}. */
@@ -138,7 +140,7 @@ export async function runBatch(
     context: {
       Execution: {
         Name: options.name,
-        Id: `arn:aws:states:local:000000000000:execution:longform-batch:${options.name}`,
+        Id: executionArnOf(LOCAL_BATCH_STATE_MACHINE_ARN, options.name),
         RedriveCount: 0,
       },
     },
@@ -189,8 +191,8 @@ async function startChild(
   const startDate = new Date().toISOString();
   const outcome = await runtime.startExecution(name, input).outcome;
   const description = {
-    ExecutionArn: `${LOCAL_LONGFORM_ARN.replace(':stateMachine:', ':execution:')}:${name}`,
-    StateMachineArn: LOCAL_LONGFORM_ARN,
+    ExecutionArn: executionArnOf(LOCAL_STATE_MACHINE_ARN, name),
+    StateMachineArn: LOCAL_STATE_MACHINE_ARN,
     Name: name,
     Status: outcome.status,
     StartDate: startDate,

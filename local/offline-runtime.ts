@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { createBedrockClient } from '../functions/adapters/bedrock-model';
 import type { JobStore } from '../functions/adapters/job-store';
+import { executionArnOf } from '../functions/core/execution-arn';
 import { describeFailure, EXECUTION_ABORTED } from '../functions/core/failure-description';
 import type { JobDefaults } from '../functions/core/job-config';
 import { createFinalizeJobHandler } from '../functions/handlers/finalize-job';
@@ -24,6 +25,7 @@ import { DataDirectory } from './data-directory';
 import { DocumentDirectory } from './document-directory';
 import { EventLog, type LoggedEvent } from './event-log';
 import { createLambdaContext } from './lambda-context';
+import { LOCAL_STATE_MACHINE_ARN } from './local-arns';
 import {
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -266,7 +268,7 @@ export class OfflineRuntime {
       context: {
         Execution: {
           Name: name,
-          Id: `arn:aws:states:local:000000000000:execution:longform:${name}`,
+          Id: executionArnOf(LOCAL_STATE_MACHINE_ARN, name),
           RedriveCount: redriveCount,
         },
       },

@@ -4,16 +4,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { executionArnOf } from '../functions/core/execution-arn';
 import { ExecutionHistory, historyEntry } from './execution-history';
 import { EXECUTION_HISTORY_FOLDER, type ExecutionRecord, ExecutionRecordFile } from './execution-records';
+import { LOCAL_STATE_MACHINE_ARN, LOCAL_STATE_MACHINE_NAME } from './local-arns';
 import type { OfflineRuntime } from './offline-runtime';
 
-/** The ARNs the offline runtime gives its one state machine and its executions (region `local`). */
-const ARN_PREFIX = 'arn:aws:states:local:000000000000';
-const STATE_MACHINE_NAME = 'longform';
-/** The state machine `serve` runs: the stack's, synthesized for the offline runtime. */
-export const LOCAL_STATE_MACHINE_ARN = `${ARN_PREFIX}:stateMachine:${STATE_MACHINE_NAME}`;
-const EXECUTION_ARN_PREFIX = `${ARN_PREFIX}:execution:${STATE_MACHINE_NAME}:`;
+export { LOCAL_STATE_MACHINE_ARN } from './local-arns';
+
 /** Step Functions' limit on execution input, in UTF-8 bytes (the API reference's length constraint). */
 const MAX_INPUT_BYTES = 262_144;
 /** Letters the service refuses in execution names (whitespace, brackets, wildcards, specials, controls). */
@@ -130,7 +128,7 @@ export async function startStepFunctionsServer(
       stateMachines: [
         {
           stateMachineArn: LOCAL_STATE_MACHINE_ARN,
-          name: STATE_MACHINE_NAME,
+          name: LOCAL_STATE_MACHINE_NAME,
           type: 'STANDARD',
           creationDate: created,
         },
@@ -140,7 +138,7 @@ export async function startStepFunctionsServer(
       checkStateMachine(request.stateMachineArn);
       return {
         stateMachineArn: LOCAL_STATE_MACHINE_ARN,
-        name: STATE_MACHINE_NAME,
+        name: LOCAL_STATE_MACHINE_NAME,
         status: 'ACTIVE',
         definition: runtime.definitionJson,
         roleArn: LOCAL_ROLE_ARN,
@@ -271,7 +269,7 @@ async function startExecution(served: Served, request: Record<string, unknown>):
       `Invalid State Machine Execution Input: '${input.slice(0, 80)}'`,
     );
   }
-  const arn = `${EXECUTION_ARN_PREFIX}${name}`;
+  const arn = executionArnOf(LOCAL_STATE_MACHINE_ARN, name);
   const existing = executions.get(arn);
   if (existing) {
     // As for a STANDARD workflow: the same name and input while it runs is the same execution.
