@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { executionArnOf } from '../functions/core/execution-arn';
+import { isExecutionName } from '../functions/core/job-reference';
 import { ExecutionHistory, historyEntry } from './execution-history';
 import { EXECUTION_HISTORY_FOLDER, type ExecutionRecord, ExecutionRecordFile } from './execution-records';
 import { LOCAL_STATE_MACHINE_ARN, LOCAL_STATE_MACHINE_NAME } from './local-arns';
@@ -14,9 +15,6 @@ export { LOCAL_STATE_MACHINE_ARN } from './local-arns';
 
 /** Step Functions' limit on execution input, in UTF-8 bytes (the API reference's length constraint). */
 const MAX_INPUT_BYTES = 262_144;
-/** Letters the service refuses in execution names (whitespace, brackets, wildcards, specials, controls). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
-const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 
 /** A state machine's ARN (optionally of a version, `:N`), and an execution's. */
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[^:\s]+(:\d+)?$/u;
@@ -250,7 +248,7 @@ async function startExecution(served: Served, request: Record<string, unknown>):
   }
   checkStateMachine(request.stateMachineArn);
   const name = request.name === undefined ? randomUUID() : request.name;
-  if (typeof name !== 'string' || name.length < 1 || name.length > 80 || INVALID_NAME_CHARACTER.test(name)) {
+  if (typeof name !== 'string' || !isExecutionName(name)) {
     throw new ServiceError('InvalidName', `Invalid Name: '${String(name)}'`);
   }
   const input = request.input === undefined ? '{}' : request.input;

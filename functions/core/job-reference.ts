@@ -15,6 +15,16 @@ const hasControlCharacter = (text: string): boolean =>
 /** Longest execution name Step Functions accepts. */
 export const MAX_JOB_ID_LENGTH = 80;
 
+/** Whether Step Functions takes `name` as an execution name: 1 to 80 characters, none it refuses. */
+export function isExecutionName(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length <= MAX_JOB_ID_LENGTH &&
+    !FORBIDDEN_JOB_ID_CHARACTERS.test(name) &&
+    !hasControlCharacter(name)
+  );
+}
+
 /**
  * Checks a job id against Step Functions' execution-name rules (it becomes one) and returns it.
  * @throws InvalidInputError naming `jobId`.
@@ -23,7 +33,7 @@ export function validateJobId(jobId: unknown): string {
   if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_JOB_ID_LENGTH) {
     throw new InvalidInputError('jobId', `jobId must be a string of 1 to ${MAX_JOB_ID_LENGTH} characters`);
   }
-  if (FORBIDDEN_JOB_ID_CHARACTERS.test(jobId) || hasControlCharacter(jobId)) {
+  if (!isExecutionName(jobId)) {
     throw new InvalidInputError(
       'jobId',
       'jobId may not contain spaces, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /',

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../../functions/core/errors';
 import type { JobConfig } from '../../../functions/core/job-config';
 import {
   assertSameJob,
+  isExecutionName,
   jobIdOfExecution,
   MAX_JOB_ID_LENGTH,
   parseJobReference,
@@ -56,6 +57,17 @@ describe('validateJobId', () => {
     const forbidden = [' ', '\t', '\n', ...'<>{}[]?*"#%\\^|~`$&,;:/', '\u0007', '\u007f', '\u0085'];
     for (const character of forbidden) {
       expect(refusedJobId(() => validateJobId(`job${character}1`)).message).toContain('may not contain');
+    }
+  });
+});
+
+describe('isExecutionName', () => {
+  it('takes what Step Functions takes as an execution name, and nothing else', () => {
+    for (const name of ['job-1', 'a', 'x'.repeat(80), 'tide.pools_2026', 'ünïcødé']) {
+      expect(isExecutionName(name), name).toBe(true);
+    }
+    for (const name of ['', 'x'.repeat(81), 'has space', 'a/b', 'a:b', 'tab\t', 'del\u007f', 'c1\u0085']) {
+      expect(isExecutionName(name), name).toBe(false);
     }
   });
 });
