@@ -1,10 +1,11 @@
 import type { JobStore } from '../functions/adapters/job-store';
 import { InvalidInputError } from '../functions/core/errors';
 import type { JobDefaults } from '../functions/core/job-config';
+import { MAX_EXECUTION_INPUT_BYTES } from '../functions/core/job-reference';
 import { storeNewJob } from '../functions/workflow/store-new-job';
 
-/** Step Functions refuses execution input above 256 KiB; inputs above this are stored first (with margin). */
-export const MAX_INLINE_INPUT_BYTES = 250 * 1024;
+/** Inputs above this are stored first: Step Functions' limit (`MAX_EXECUTION_INPUT_BYTES`) less a margin. */
+export const MAX_INLINE_INPUT_BYTES = MAX_EXECUTION_INPUT_BYTES - 6 * 1024;
 
 /** The fields the stack's defaults fill in, which a client storing a job must know. */
 const DEFAULTED_FIELDS = ['modelId', 'maxTokensPerRound', 'maxRounds'] as const;

@@ -5,16 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { executionArnOf } from '../functions/core/execution-arn';
-import { isExecutionName } from '../functions/core/job-reference';
+import { isExecutionName, MAX_EXECUTION_INPUT_BYTES } from '../functions/core/job-reference';
 import { ExecutionHistory, historyEntry } from './execution-history';
 import { EXECUTION_HISTORY_FOLDER, type ExecutionRecord, ExecutionRecordFile } from './execution-records';
 import { LOCAL_STATE_MACHINE_ARN, LOCAL_STATE_MACHINE_NAME } from './local-arns';
 import type { OfflineRuntime } from './offline-runtime';
 
 export { LOCAL_STATE_MACHINE_ARN } from './local-arns';
-
-/** Step Functions' limit on execution input, in UTF-8 bytes (the API reference's length constraint). */
-const MAX_INPUT_BYTES = 262_144;
 
 /** A state machine's ARN (optionally of a version, `:N`), and an execution's. */
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[^:\s]+(:\d+)?$/u;
@@ -252,10 +249,10 @@ async function startExecution(served: Served, request: Record<string, unknown>):
     throw new ServiceError('InvalidName', `Invalid Name: '${String(name)}'`);
   }
   const input = request.input === undefined ? '{}' : request.input;
-  if (typeof input !== 'string' || Buffer.byteLength(input, 'utf8') > MAX_INPUT_BYTES) {
+  if (typeof input !== 'string' || Buffer.byteLength(input, 'utf8') > MAX_EXECUTION_INPUT_BYTES) {
     throw new ServiceError(
       'ValidationException',
-      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_INPUT_BYTES}`,
+      `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_EXECUTION_INPUT_BYTES}`,
     );
   }
   let parsed: unknown;

@@ -1,10 +1,8 @@
 import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../client/execution-input';
+import { MAX_EXECUTION_INPUT_BYTES } from '../functions/core/job-reference';
 import { targetDocument } from '../local/bedrock-emulator';
 import { runExecution, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';
-
-/** Step Functions' execution input limit. */
-const EXECUTION_INPUT_LIMIT_BYTES = 256 * 1024;
 
 /** A prompt whose execution input JSON is `bytes` long (give or take a few), with UTF-8 of every width. */
 export function promptOfInputSize(bytes: number, tokens: number): string {
@@ -35,12 +33,12 @@ export async function runLargeInputs(options: LargeInputsOptions): Promise<Scena
     const defaults = runtime.defaults;
     for (const [jobId, bytes, stored] of [
       ['prompt-inline', MAX_INLINE_INPUT_BYTES - 64, false],
-      ['prompt-stored-first', EXECUTION_INPUT_LIMIT_BYTES - 256, true],
+      ['prompt-stored-first', MAX_EXECUTION_INPUT_BYTES - 256, true],
     ] as const) {
       const input = { prompt: promptOfInputSize(bytes, 900), maxTokensPerRound: 200 };
       const executionInput = await prepareExecutionInput(runtime.store, defaults, jobId, input);
       const inputBytes = Buffer.byteLength(JSON.stringify(executionInput));
-      if ('jobId' in executionInput !== stored || inputBytes > EXECUTION_INPUT_LIMIT_BYTES) {
+      if ('jobId' in executionInput !== stored || inputBytes > MAX_EXECUTION_INPUT_BYTES) {
         recorder.problem(
           `${jobId}: execution input of ${inputBytes} bytes (stored first: ${'jobId' in executionInput})`,
         );
