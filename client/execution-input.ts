@@ -1,7 +1,7 @@
 import type { JobStore } from '../functions/adapters/job-store';
 import { InvalidInputError } from '../functions/core/errors';
+import { MAX_EXECUTION_INPUT_BYTES } from '../functions/core/execution-limits';
 import type { JobDefaults } from '../functions/core/job-config';
-import { MAX_EXECUTION_INPUT_BYTES } from '../functions/core/job-reference';
 import { storeNewJob } from '../functions/workflow/store-new-job';
 
 /** Inputs above this are stored first: Step Functions' limit (`MAX_EXECUTION_INPUT_BYTES`) less a margin. */

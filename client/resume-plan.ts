@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import { JobNotFoundError, LongformError } from '../functions/core/errors';
+import { REDRIVE_PERIOD_MS } from '../functions/core/execution-limits';
 import { MAX_JOB_ID_LENGTH } from '../functions/core/job-reference';
 import type { JobStatus } from '../functions/core/job-status';
-
-/** Step Functions redrives an unsuccessful Standard execution within 14 days of its end. */
-export const REDRIVE_PERIOD_MS = 14 * 86_400_000;
 
 /** `resume` of a job that completed: its document is ready, there is nothing to continue. */
 export class JobAlreadyCompletedError extends LongformError {

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { executionArnOf } from '../functions/core/execution-arn';
-import { isExecutionName, MAX_EXECUTION_INPUT_BYTES } from '../functions/core/job-reference';
+import { MAX_EXECUTION_INPUT_BYTES, REDRIVE_PERIOD_MS } from '../functions/core/execution-limits';
+import { isExecutionName } from '../functions/core/job-reference';
 import { ExecutionHistory, historyEntry } from './execution-history';
 import { EXECUTION_HISTORY_FOLDER, type ExecutionRecord, ExecutionRecordFile } from './execution-records';
 import { LOCAL_STATE_MACHINE_ARN, LOCAL_STATE_MACHINE_NAME } from './local-arns';
@@ -18,8 +19,6 @@ const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[^:\
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:[^:\s]+:[^:\s]+$/u;
 /** A role for DescribeStateMachine to name: offline, nothing assumes it. */
 const LOCAL_ROLE_ARN = 'arn:aws:iam::000000000000:role/longform-local';
-/** How long after it stopped an execution may be redriven (RedriveExecution's API reference: 14 days). */
-const REDRIVABLE_SECONDS = 14 * 24 * 60 * 60;
 /** A redrive needs room for `ExecutionRedriven` and one more event in the 25,000 (the API reference). */
 const REDRIVABLE_HISTORY_EVENTS = 24_999;
 /** RedriveExecution answers the last 10 client tokens alike, for 15 minutes (its API reference). */
@@ -377,7 +376,7 @@ function notRedrivable(execution: ServedExecution, now: number): string | undefi
   if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED') {
     return `Execution is ${execution.status} and cannot be redriven`;
   }
-  if (execution.stopDate !== undefined && now - execution.stopDate > REDRIVABLE_SECONDS) {
+  if (execution.stopDate !== undefined && now - execution.stopDate > REDRIVE_PERIOD_MS / 1000) {
     return 'Execution redrivable period exceeded';
   }
   if (execution.history.length >= REDRIVABLE_HISTORY_EVENTS) return 'Execution history event limit exceeded';

@@ -1,5 +1,5 @@
 import { MAX_INLINE_INPUT_BYTES, prepareExecutionInput } from '../client/execution-input';
-import { MAX_EXECUTION_INPUT_BYTES } from '../functions/core/job-reference';
+import { MAX_EXECUTION_INPUT_BYTES } from '../functions/core/execution-limits';
 import { targetDocument } from '../local/bedrock-emulator';
 import { runExecution, withOfflineRuntime } from './offline-jobs';
 import { ScenarioRecorder, type ScenarioReport } from './scenario-report';

@@ -15,9 +15,6 @@ const hasControlCharacter = (text: string): boolean =>
 /** Longest execution name Step Functions accepts. */
 export const MAX_JOB_ID_LENGTH = 80;
 
-/** Step Functions' limit on execution input, in UTF-8 bytes (256 KiB): a job over it is stored first. */
-export const MAX_EXECUTION_INPUT_BYTES = 262_144;
-
 /** Whether Step Functions takes `name` as an execution name: 1 to 80 characters, none it refuses. */
 export function isExecutionName(name: string): boolean {
   return (

@@ -4,10 +4,10 @@ import {
   JobNotResumableError,
   nextExecutionName,
   planResume,
-  REDRIVE_PERIOD_MS,
   type ResumeFacts,
 } from '../../client/resume-plan';
 import { JobNotFoundError } from '../../functions/core/errors';
+import { REDRIVE_PERIOD_MS } from '../../functions/core/execution-limits';
 import { MAX_JOB_ID_LENGTH, validateJobId } from '../../functions/core/job-reference';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
