@@ -26,7 +26,7 @@ interface PendingFailure {
 /**
  * Events after which the failed attempt before them was evidently retried (another attempt ran). The
  * workflow's tasks name their functions directly (`payloadResponseOnly`), for which Step Functions
- * records `LambdaFunction…` attempt events; `Task…` ones are a service integration's.
+ * records `LambdaFunction…` attempt events (and `serve` does too).
  */
 const ATTEMPT_EVENTS = new Set([
   'LambdaFunctionScheduled',
@@ -36,14 +36,6 @@ const ATTEMPT_EVENTS = new Set([
   'LambdaFunctionTimedOut',
   'LambdaFunctionScheduleFailed',
   'LambdaFunctionStartFailed',
-  'TaskScheduled',
-  'TaskStarted',
-  'TaskSubmitted',
-  'TaskSucceeded',
-  'TaskFailed',
-  'TaskTimedOut',
-  'TaskStartFailed',
-  'TaskSubmitFailed',
 ]);
 
 const TERMINAL_STATUS: Record<string, ExecutionEnd['executionStatus']> = {
@@ -158,11 +150,7 @@ function failedAttemptError(event: HistoryEvent): string | undefined {
     event.lambdaFunctionFailedEventDetails ??
     event.lambdaFunctionTimedOutEventDetails ??
     event.lambdaFunctionScheduleFailedEventDetails ??
-    event.lambdaFunctionStartFailedEventDetails ??
-    event.taskFailedEventDetails ??
-    event.taskTimedOutEventDetails ??
-    event.taskStartFailedEventDetails ??
-    event.taskSubmitFailedEventDetails;
+    event.lambdaFunctionStartFailedEventDetails;
   if (!details) return undefined;
   return details.error || (event.type?.endsWith('TimedOut') ? 'States.Timeout' : 'States.TaskFailed');
 }

@@ -22,8 +22,8 @@ const exited = (name: string, output: unknown): [string, Partial<HistoryEvent>] 
   { stateExitedEventDetails: { name, output: JSON.stringify(output) } },
 ];
 const failed = (error: string): [string, Partial<HistoryEvent>] => [
-  'TaskFailed',
-  { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error, cause: '{}' } },
+  'LambdaFunctionFailed',
+  { lambdaFunctionFailedEventDetails: { error, cause: '{}' } },
 ];
 const round = (n: number) => entered(ROUND_STATE_NAME, { jobId: 'j', nextRound: n });
 
@@ -32,31 +32,26 @@ describe('HistoryDecoder', () => {
     expect(ROUND_STATE_NAME).toBe(WORKFLOW_STEPS.generateRound.stateName);
   });
 
-  it('reads Task attempt events (a service integration): retried attempts with their error names and attempt numbers, rounds as they exit', () => {
+  it('reads the Lambda attempt events of a whole job: retried attempts with their error names and attempt numbers, rounds as they exit', () => {
     const decoder = new HistoryDecoder();
     const items = decoder.decode(
       history(
         ['ExecutionStarted'],
         entered('Initialize job', { prompt: 'p' }),
-        ['TaskScheduled'],
-        ['TaskStarted'],
-        ['TaskSucceeded'],
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
+        ['LambdaFunctionSucceeded'],
         exited('Initialize job', { jobId: 'j', nextRound: 1 }),
         round(1),
-        ['TaskScheduled'],
-        ['TaskStarted'],
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
         failed('BedrockThrottlingError'),
-        ['TaskScheduled'],
-        ['TaskStarted'],
-        [
-          'TaskTimedOut',
-          {
-            taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'States.Timeout' },
-          },
-        ],
-        ['TaskScheduled'],
-        ['TaskStarted'],
-        ['TaskSucceeded'],
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
+        ['LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error: 'States.Timeout' } }],
+        ['LambdaFunctionScheduled'],
+        ['LambdaFunctionStarted'],
+        ['LambdaFunctionSucceeded'],
         exited(ROUND_STATE_NAME, { jobId: 'j', nextRound: 2, next: 'finish' }),
         entered('Finalize job', { jobId: 'j' }),
         exited('Finalize job', { status: 'COMPLETED' }),
@@ -74,22 +69,18 @@ describe('HistoryDecoder', () => {
   });
 
   it("reads the Lambda attempt events AWS records for tasks that name their function (the workflow's)", () => {
-    const lambdaFailed = (error: string): [string, Partial<HistoryEvent>] => [
-      'LambdaFunctionFailed',
-      { lambdaFunctionFailedEventDetails: { error, cause: '{}' } },
-    ];
     const items = new HistoryDecoder().decode(
       history(
         round(7),
         ['LambdaFunctionScheduled'],
         ['LambdaFunctionStarted'],
-        lambdaFailed('BedrockThrottlingError'),
+        failed('BedrockThrottlingError'),
         ['LambdaFunctionScheduled'],
         ['LambdaFunctionStarted'],
         ['LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: {} }],
         ['LambdaFunctionScheduled'],
         ['LambdaFunctionStarted'],
-        lambdaFailed('BedrockAccessDeniedError'),
+        failed('BedrockAccessDeniedError'),
         ['ExecutionFailed', { executionFailedEventDetails: { error: 'BedrockAccessDeniedError' } }],
       ),
     );
@@ -146,7 +137,7 @@ describe('HistoryDecoder', () => {
     const events = history(
       round(1),
       failed('BedrockModelError'),
-      ['TaskScheduled'],
+      ['LambdaFunctionScheduled'],
       exited(ROUND_STATE_NAME, {}),
     );
     const decoder = new HistoryDecoder();
@@ -168,7 +159,7 @@ describe('HistoryDecoder', () => {
         ['ExecutionFailed', { executionFailedEventDetails: { error: 'BedrockThrottlingError' } }],
         ['ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } }],
         failed('BedrockUnavailableError'),
-        ['TaskScheduled'],
+        ['LambdaFunctionScheduled'],
         exited(ROUND_STATE_NAME, {}),
         ['ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } }],
       ),
@@ -191,7 +182,7 @@ describe('HistoryDecoder', () => {
           ['ExecutionFailed'],
           ['ExecutionRedriven'],
           failed('BedrockUnavailableError'),
-          ['TaskScheduled'],
+          ['LambdaFunctionScheduled'],
           exited(ROUND_STATE_NAME, {}),
         ),
       ),
